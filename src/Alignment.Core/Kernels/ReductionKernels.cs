@@ -80,4 +80,13 @@ internal static class ReductionKernels
             }
         }
     }
+
+    // g: [rows, cols] → db: [cols] += column sums (bias gradients)
+    public static void SumRowsAccumulate(ReadOnlySpan<float> g, Span<float> db, int rows, int cols)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            TensorPrimitives.Add(db, g.Slice(r * cols, cols), db);
+        }
+    }
 }

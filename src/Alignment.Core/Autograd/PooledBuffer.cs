@@ -12,7 +12,13 @@ internal readonly struct PooledBuffer : IDisposable
         _length = length;
     }
 
-    public Span<float> Span => _array.AsSpan(0, _length);
+    public Span<float> Span => _array is null ? [] : _array.AsSpan(0, _length);
 
-    public void Dispose() => TensorPool.Return(_array, _length);
+    public void Dispose()
+    {
+        if (_array is not null)
+        {
+            TensorPool.Return(_array, _length);
+        }
+    }
 }

@@ -1,5 +1,8 @@
+using Alignment.Tests.Testing;
+
 namespace Alignment.Tests.Tensors;
 
+[Collection(PoolCounting.Name)]
 public class TensorScopeTests
 {
     [Fact]

@@ -1,0 +1,31 @@
+namespace Alignment.NN;
+
+/// <summary>A lookup table of learned vectors (PyTorch's nn.Embedding), initialised N(0, <c>std</c>²).</summary>
+public sealed class Embedding : Module
+{
+    /// <summary>Creates the table.</summary>
+    /// <param name="count">Number of rows (vocabulary or positions).</param>
+    /// <param name="dimension">Vector size.</param>
+    /// <param name="random">Seeded generator for the initial values.</param>
+    /// <param name="std">Initial standard deviation. The default value is 0.02 (GPT-2).</param>
+    public Embedding(int count, int dimension, RandomGenerator random, float std = 0.02f)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        Weight = RegisterParameter("weight", Tensor.ZerosUnscoped([count, dimension]));
+        var s = Weight.Span;
+        for (var i = 0; i < s.Length; i++)
+        {
+            s[i] = std * random.NextNormal();
+        }
+    }
+
+    /// <summary>The table, [count, dimension].</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>Looks up ids [...] → [..., dimension].</summary>
+    /// <param name="ids">Indices in [0, count).</param>
+    /// <returns>The vectors.</returns>
+    public Tensor Forward(IntTensor ids) => Tensor.Embedding(ids, Weight);
+}

@@ -1,0 +1,39 @@
+using Alignment.NN;
+
+namespace Alignment.Models.Gpt2;
+
+/// <summary>
+/// Hugging Face GPT-2's "Conv1D": a linear layer whose weight is stored [in, out], so y = x·W + b.
+/// Kept in that layout so checkpoints load as a name map, without transposes.
+/// </summary>
+public sealed class Conv1D : Module
+{
+    /// <summary>Creates the layer with weights N(0, <paramref name="std"/>²) and zero bias.</summary>
+    /// <param name="inFeatures">Input size.</param>
+    /// <param name="outFeatures">Output size.</param>
+    /// <param name="random">Seeded generator.</param>
+    /// <param name="std">Initial standard deviation. The default value is 0.02.</param>
+    public Conv1D(int inFeatures, int outFeatures, RandomGenerator random, float std = 0.02f)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Weight = RegisterParameter("weight", Tensor.ZerosUnscoped([inFeatures, outFeatures]));
+        var s = Weight.Span;
+        for (var i = 0; i < s.Length; i++)
+        {
+            s[i] = std * random.NextNormal();
+        }
+
+        Bias = RegisterParameter("bias", Tensor.ZerosUnscoped([outFeatures]));
+    }
+
+    /// <summary>The weight, [in, out].</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>The bias, [out].</summary>
+    public Tensor Bias { get; }
+
+    /// <summary>y = x·W + b for x [..., in].</summary>
+    /// <param name="x">Input.</param>
+    /// <returns>[..., out].</returns>
+    public Tensor Forward(Tensor x) => Tensor.LinearInOut(x, Weight, Bias);
+}

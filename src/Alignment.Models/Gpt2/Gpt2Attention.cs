@@ -1,0 +1,87 @@
+using Alignment.Kernels;
+using Alignment.NN;
+
+namespace Alignment.Models.Gpt2;
+
+/// <summary>GPT-2 causal self-attention: c_attn (→ q, k, v), fused masked attention, c_proj.</summary>
+public sealed class Gpt2Attention : Module
+{
+    private readonly int _heads;
+    private readonly int _headSize;
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="config">The model configuration.</param>
+    /// <param name="random">Seeded generator for initialisation.</param>
+    public Gpt2Attention(Gpt2Config config, RandomGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _heads = config.HeadCount;
+        _headSize = config.HeadSize;
+        Attention = RegisterModule("c_attn", new Conv1D(config.EmbeddingSize, 3 * config.EmbeddingSize, random, config.InitializerRange));
+        // GPT-2 scales the residual projections' init by 1/sqrt(2·layers).
+        Projection = RegisterModule("c_proj", new Conv1D(config.EmbeddingSize, config.EmbeddingSize, random, config.InitializerRange / MathF.Sqrt(2f * config.LayerCount)));
+    }
+
+    /// <summary>The q/k/v projection, weight [C, 3C].</summary>
+    public Conv1D Attention { get; }
+
+    /// <summary>The output projection, weight [C, C].</summary>
+    public Conv1D Projection { get; }
+
+    /// <summary>Attends over x [B, T, C] (and the cache, if given) and returns [B, T, C].</summary>
+    /// <param name="x">Normalised hidden states.</param>
+    /// <param name="keyMask">[B, S] float mask of real keys (S = cached + T), or null.</param>
+    /// <param name="cache">Key/value cache (inference only), or null.</param>
+    /// <param name="layer">This layer's index in the cache.</param>
+    /// <returns>The attention output.</returns>
+    public Tensor Forward(Tensor x, Tensor? keyMask, KeyValueCache? cache, int layer)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int b = x.Size(0), t = x.Size(1), c = x.Size(2);
+        var qkv = Attention.Forward(x).Reshape(b, t, 3, _heads, _headSize).Permute(2, 0, 3, 1, 4); // [3, B, H, T, D]
+        var q = qkv.Narrow(0, 0, 1).Reshape(b, _heads, t, _headSize);
+        var k = qkv.Narrow(0, 1, 1).Reshape(b, _heads, t, _headSize);
+        var v = qkv.Narrow(0, 2, 1).Reshape(b, _heads, t, _headSize);
+        Tensor y;
+        if (cache is null)
+        {
+            y = Tensor.ScaledDotProductAttention(q, k, v, keyMask, causal: true);
+        }
+        else
+        {
+            y = CachedAttention(q, k, v, keyMask, cache, layer);
+        }
+
+        var merged = y.Permute(0, 2, 1, 3).Reshape(b, t, c);
+        return Projection.Forward(merged);
+    }
+
+    private Tensor CachedAttention(Tensor q, Tensor k, Tensor v, Tensor? keyMask, KeyValueCache cache, int layer)
+    {
+        if (GradMode.Enabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad))
+        {
+            throw new InvalidOperationException("A key/value cache is for inference: run generation under Tensor.NoGrad().");
+        }
+
+        int b = q.Size(0), t = q.Size(2);
+        var past = cache.Length;
+        cache.Update(layer, k.Span, v.Span, t);
+        var capacity = cache.Capacity;
+        // Keys beyond past + t are hidden by the causal mask (queries start at absolute position past).
+        var mask = new float[b * capacity];
+        var given = keyMask?.ToArray();
+        var width = keyMask?.Size(1) ?? 0;
+        for (var r = 0; r < b; r++)
+        {
+            for (var j = 0; j < past + t; j++)
+            {
+                mask[(r * capacity) + j] = given is null ? 1f : given[(r * width) + j];
+            }
+        }
+
+        var y = Tensor.Empty([b, _heads, t, _headSize]);
+        using var att = new PooledBuffer(b * _heads * t * capacity, zero: false);
+        AttentionKernels.Forward(q.Span, cache.Keys(layer), cache.Values(layer), mask, y.Span, att.Span, b, _heads, t, capacity, _headSize, 1f / MathF.Sqrt(_headSize), causal: true, queryOffset: past);
+        return y;
+    }
+}

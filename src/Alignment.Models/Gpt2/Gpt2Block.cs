@@ -1,0 +1,50 @@
+using Alignment.NN;
+
+namespace Alignment.Models.Gpt2;
+
+/// <summary>A pre-LayerNorm GPT-2 block: x + attn(ln_1(x)), then x + mlp(ln_2(x)), with residual dropout.</summary>
+public sealed class Gpt2Block : Module
+{
+    private readonly float _dropout;
+    private readonly RandomGenerator _random;
+
+    /// <summary>Creates the block.</summary>
+    /// <param name="config">The model configuration.</param>
+    /// <param name="random">Seeded generator for initialisation and dropout.</param>
+    public Gpt2Block(Gpt2Config config, RandomGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _random = random;
+        _dropout = config.ResidualDropout;
+        Norm1 = RegisterModule("ln_1", new LayerNorm(config.EmbeddingSize, config.LayerNormEpsilon));
+        Attention = RegisterModule("attn", new Gpt2Attention(config, random));
+        Norm2 = RegisterModule("ln_2", new LayerNorm(config.EmbeddingSize, config.LayerNormEpsilon));
+        Mlp = RegisterModule("mlp", new Gpt2Mlp(config, random));
+    }
+
+    /// <summary>LayerNorm before attention.</summary>
+    public LayerNorm Norm1 { get; }
+
+    /// <summary>Self-attention.</summary>
+    public Gpt2Attention Attention { get; }
+
+    /// <summary>LayerNorm before the MLP.</summary>
+    public LayerNorm Norm2 { get; }
+
+    /// <summary>Feed-forward block.</summary>
+    public Gpt2Mlp Mlp { get; }
+
+    /// <summary>Applies the block to x [B, T, C].</summary>
+    /// <param name="x">Hidden states.</param>
+    /// <param name="keyMask">[B, S] mask of real keys, or null.</param>
+    /// <param name="cache">Key/value cache, or null.</param>
+    /// <param name="layer">This block's index.</param>
+    /// <returns>[B, T, C].</returns>
+    public Tensor Forward(Tensor x, Tensor? keyMask, KeyValueCache? cache, int layer)
+    {
+        var a = Attention.Forward(Norm1.Forward(x), keyMask, cache, layer);
+        x = x + Tensor.Dropout(a, _dropout, IsTraining, _random);
+        var m = Mlp.Forward(Norm2.Forward(x));
+        return x + Tensor.Dropout(m, _dropout, IsTraining, _random);
+    }
+}

@@ -1,0 +1,78 @@
+using Alignment.NN;
+
+namespace Alignment.Models.Gpt2;
+
+/// <summary>
+/// GPT-2 with its language-model head (Hugging Face's GPT2LMHeadModel): the transformer and an output
+/// projection tied to the token embedding. Loads and saves Hugging Face checkpoints
+/// (<c>config.json</c> + <c>model.safetensors</c>).
+/// </summary>
+public sealed class Gpt2LanguageModel : Module
+{
+    /// <summary>Creates a randomly initialised model.</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="seed">Seed for initialisation and dropout. The default value is 0.</param>
+    public Gpt2LanguageModel(Gpt2Config config, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.TieWordEmbeddings)
+        {
+            throw new NotSupportedException("Only GPT-2 models with tied word embeddings (tie_word_embeddings = true) are supported.");
+        }
+
+        Transformer = RegisterModule("transformer", new Gpt2Model(config, new RandomGenerator(seed)));
+    }
+
+    /// <summary>The configuration.</summary>
+    public Gpt2Config Config => Transformer.Config;
+
+    /// <summary>The transformer backbone.</summary>
+    public Gpt2Model Transformer { get; }
+
+    /// <summary>Logits [B, T, V] for token ids [B, T] (see <see cref="Gpt2Model.Forward"/> for the mask and positions).</summary>
+    /// <param name="inputIds">Token ids, [B, T].</param>
+    /// <param name="attentionMask">1 for real tokens, 0 for padding; the default value is null.</param>
+    /// <param name="positionIds">Explicit positions; the default value is null (derived from the mask).</param>
+    /// <param name="cache">Key/value cache for decoding; the default value is null.</param>
+    /// <returns>Logits.</returns>
+    public Tensor Forward(IntTensor inputIds, IntTensor? attentionMask = null, IntTensor? positionIds = null, KeyValueCache? cache = null) =>
+        ComputeLogits(Transformer.Forward(inputIds, attentionMask, positionIds, cache));
+
+    /// <summary>Projects hidden states [..., C] to logits [..., V] with the tied embedding.</summary>
+    /// <param name="hidden">Hidden states.</param>
+    /// <returns>Logits.</returns>
+    public Tensor ComputeLogits(Tensor hidden) => Tensor.Linear(hidden, Transformer.TokenEmbedding.Weight);
+
+    /// <summary>A cache sized for this model.</summary>
+    /// <param name="batch">Batch size.</param>
+    /// <param name="capacity">Maximum positions; the default value (null) is the model's n_positions.</param>
+    /// <returns>An empty cache.</returns>
+    public KeyValueCache CreateCache(int batch, int? capacity = null) =>
+        new(Config.LayerCount, batch, Config.HeadCount, capacity ?? Config.MaxPositions, Config.HeadSize);
+
+    /// <summary>
+    /// Loads <c>config.json</c> and <c>model.safetensors</c> from a Hugging Face model folder. Keys may carry the
+    /// <c>transformer.</c> prefix or not; the <c>attn.bias</c>/<c>attn.masked_bias</c> buffers of old checkpoints and a
+    /// tied <c>lm_head.weight</c> are skipped; F16/BF16 weights are converted; every shape is checked and missing or
+    /// unexpected keys are reported together in one exception.
+    /// </summary>
+    /// <param name="directory">The model folder.</param>
+    /// <returns>The model, in evaluation mode.</returns>
+    public static Gpt2LanguageModel FromPretrained(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var config = Gpt2Config.Load(Path.Combine(directory, "config.json"));
+        var model = new Gpt2LanguageModel(config);
+        Gpt2Checkpoint.LoadWeights(model.Transformer, Path.Combine(directory, "model.safetensors"));
+        model.Eval();
+        return model;
+    }
+
+    /// <summary>
+    /// Writes <c>config.json</c> and <c>model.safetensors</c> (Hugging Face key names, without the <c>transformer.</c>
+    /// prefix, F32) into <paramref name="directory"/>. Each file is written to a temporary file and renamed over the old one,
+    /// so an interrupted save never leaves a half-written checkpoint.
+    /// </summary>
+    /// <param name="directory">The folder (created if missing).</param>
+    public void SavePretrained(string directory) => Gpt2Checkpoint.Save(Transformer, directory);
+}

@@ -1,0 +1,96 @@
+using Alignment.NN;
+
+namespace Alignment.Models.Gpt2;
+
+/// <summary>
+/// The GPT-2 transformer (Hugging Face's GPT2Model): token and position embeddings, the blocks and the
+/// final LayerNorm. Parameter names equal the Hugging Face keys (wte, wpe, h.{i}.…, ln_f).
+/// </summary>
+public sealed class Gpt2Model : Module
+{
+    private readonly RandomGenerator _random;
+
+    /// <summary>Creates a randomly initialised transformer (GPT-2's init: N(0, 0.02²), residual projections scaled).</summary>
+    /// <param name="config">The configuration (validated).</param>
+    /// <param name="random">Seeded generator for initialisation and dropout.</param>
+    public Gpt2Model(Gpt2Config config, RandomGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(random);
+        config.Validate();
+        Config = config;
+        _random = random;
+        TokenEmbedding = RegisterModule("wte", new Embedding(config.VocabSize, config.EmbeddingSize, random, config.InitializerRange));
+        PositionEmbedding = RegisterModule("wpe", new Embedding(config.MaxPositions, config.EmbeddingSize, random, config.InitializerRange / 2f));
+        var blocks = new ModuleList<Gpt2Block>();
+        for (var i = 0; i < config.LayerCount; i++)
+        {
+            blocks.Add(new Gpt2Block(config, random));
+        }
+
+        Blocks = RegisterModule("h", blocks);
+        FinalNorm = RegisterModule("ln_f", new LayerNorm(config.EmbeddingSize, config.LayerNormEpsilon));
+    }
+
+    /// <summary>The configuration.</summary>
+    public Gpt2Config Config { get; }
+
+    /// <summary>Token embedding (wte), [V, C].</summary>
+    public Embedding TokenEmbedding { get; }
+
+    /// <summary>Position embedding (wpe), [positions, C].</summary>
+    public Embedding PositionEmbedding { get; }
+
+    /// <summary>The transformer blocks (h).</summary>
+    public ModuleList<Gpt2Block> Blocks { get; }
+
+    /// <summary>The final LayerNorm (ln_f).</summary>
+    public LayerNorm FinalNorm { get; }
+
+    /// <summary>
+    /// Computes hidden states [B, T, C] for token ids [B, T].
+    /// <paramref name="attentionMask"/> [B, S] (S = cached positions + T) marks real tokens with 1 and padding with 0;
+    /// without <paramref name="positionIds"/>, positions are cumsum(mask) − 1 clamped at 0 (so left-padded rows
+    /// start at 0, as Hugging Face generation does), or past … past + T − 1 without a mask.
+    /// </summary>
+    /// <param name="inputIds">Token ids, [B, T].</param>
+    /// <param name="attentionMask">1 for real tokens, 0 for padding, [B, S]; the default value is null (all real).</param>
+    /// <param name="positionIds">Explicit positions, [B, T]; the default value is null (derived).</param>
+    /// <param name="cache">Key/value cache for incremental decoding; the default value is null.</param>
+    /// <returns>Hidden states after ln_f.</returns>
+    public Tensor Forward(IntTensor inputIds, IntTensor? attentionMask = null, IntTensor? positionIds = null, KeyValueCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        if (inputIds.Rank != 2)
+        {
+            throw new ArgumentException($"Input ids must be [B, T], got {Shapes.Format(inputIds.Dimensions)}.", nameof(inputIds));
+        }
+
+        int b = inputIds.Size(0), t = inputIds.Size(1);
+        var past = cache?.Length ?? 0;
+        if (attentionMask is not null && (attentionMask.Rank != 2 || attentionMask.Size(0) != b || attentionMask.Size(1) != past + t))
+        {
+            throw new ArgumentException($"The attention mask must be [{b}, {past + t}] (cached + new positions), got {Shapes.Format(attentionMask.Dimensions)}.", nameof(attentionMask));
+        }
+
+        var positions = positionIds ?? PositionIds.FromMask(attentionMask, b, t, past);
+        foreach (var p in positions.Data)
+        {
+            if ((uint)p >= (uint)Config.MaxPositions)
+            {
+                throw new ArgumentOutOfRangeException(nameof(positionIds), $"Position {p} is beyond the model's {Config.MaxPositions} positions.");
+            }
+        }
+
+        var x = TokenEmbedding.Forward(inputIds) + PositionEmbedding.Forward(positions);
+        x = Tensor.Dropout(x, Config.EmbeddingDropout, IsTraining, _random);
+        var keyMask = attentionMask?.ToFloat();
+        for (var i = 0; i < Blocks.Count; i++)
+        {
+            x = Blocks[i].Forward(x, keyMask, cache, i);
+        }
+
+        cache?.Advance(t);
+        return FinalNorm.Forward(x);
+    }
+}

@@ -1,0 +1,103 @@
+using Alignment.Models.Gpt2;
+using Alignment.NN;
+
+namespace Alignment.Models.Heads;
+
+/// <summary>
+/// A reward model: a GPT-2 backbone and a <see cref="ValueHead"/>; the reward of a sequence is the value at its last
+/// non-padding token (or the mean over its tokens, see <see cref="RewardPooling"/>), so it does not depend on how much
+/// left or right padding surrounds it.
+/// </summary>
+public sealed class RewardModel : Module
+{
+    /// <summary>Creates a reward model on a backbone; the head is initialised from <paramref name="seed"/>.</summary>
+    /// <param name="backbone">The transformer (its weights are shared, not copied).</param>
+    /// <param name="pooling">How values become a reward. The default value is <see cref="RewardPooling.LastToken"/>.</param>
+    /// <param name="seed">Seed of the head's initialisation. The default value is 0.</param>
+    /// <param name="headDropout">Dropout before the head's projection. The default value is 0.</param>
+    public RewardModel(Gpt2Model backbone, RewardPooling pooling = RewardPooling.LastToken, ulong seed = 0, float headDropout = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        Pooling = pooling;
+        Backbone = RegisterModule("transformer", backbone);
+        Head = RegisterModule("v_head", new ValueHead(backbone.Config.EmbeddingSize, new RandomGenerator(seed), headDropout));
+    }
+
+    /// <summary>The transformer.</summary>
+    public Gpt2Model Backbone { get; }
+
+    /// <summary>The scalar head.</summary>
+    public ValueHead Head { get; }
+
+    /// <summary>How per-token values become a reward.</summary>
+    public RewardPooling Pooling { get; }
+
+    /// <summary>Rewards [B] for token ids [B, T] with an optional padding mask [B, T] (1 = real token).</summary>
+    /// <param name="inputIds">Token ids.</param>
+    /// <param name="attentionMask">Padding mask; the default value is null (no padding).</param>
+    /// <returns>One reward per sequence.</returns>
+    public Tensor Forward(IntTensor inputIds, IntTensor? attentionMask = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        var values = Head.Forward(Backbone.Forward(inputIds, attentionMask)); // [B, T]
+        return Pool(values, attentionMask, Pooling);
+    }
+
+    /// <summary>Per-token values [B, T] (before pooling).</summary>
+    /// <param name="inputIds">Token ids.</param>
+    /// <param name="attentionMask">Padding mask; the default value is null.</param>
+    /// <returns>Values.</returns>
+    public Tensor ForwardValues(IntTensor inputIds, IntTensor? attentionMask = null) => Head.Forward(Backbone.Forward(inputIds, attentionMask));
+
+    /// <summary>Pools per-token values [B, T] into rewards [B].</summary>
+    /// <param name="values">Values.</param>
+    /// <param name="attentionMask">Padding mask or null.</param>
+    /// <param name="pooling">The pooling.</param>
+    /// <returns>Rewards.</returns>
+    public static Tensor Pool(Tensor values, IntTensor? attentionMask, RewardPooling pooling)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int b = values.Size(0), t = values.Size(1);
+        if (pooling == RewardPooling.Mean)
+        {
+            if (attentionMask is null)
+            {
+                return values.Mean(1);
+            }
+
+            var mask = attentionMask.ToFloat();
+            return (values * mask).Sum(1) / Tensor.Clamp(mask.Sum(1), min: 1f);
+        }
+
+        var index = new IntTensor(b, 1);
+        for (var r = 0; r < b; r++)
+        {
+            index.Data[r] = LastRealIndex(attentionMask, r, t);
+        }
+
+        return values.Gather(1, index).Squeeze(1);
+    }
+
+    /// <summary>The index of the last token whose mask is 1 in row <paramref name="row"/> (T − 1 without a mask; 0 for an all-padding row).</summary>
+    /// <param name="attentionMask">[B, T] mask or null.</param>
+    /// <param name="row">The row.</param>
+    /// <param name="length">T.</param>
+    /// <returns>The index.</returns>
+    public static int LastRealIndex(IntTensor? attentionMask, int row, int length)
+    {
+        if (attentionMask is null)
+        {
+            return length - 1;
+        }
+
+        for (var j = length - 1; j >= 0; j--)
+        {
+            if (attentionMask.Data[(row * length) + j] != 0)
+            {
+                return j;
+            }
+        }
+
+        return 0;
+    }
+}

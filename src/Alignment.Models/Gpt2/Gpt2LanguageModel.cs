@@ -54,25 +54,26 @@ public sealed class Gpt2LanguageModel : Module
     /// Loads <c>config.json</c> and <c>model.safetensors</c> from a Hugging Face model folder. Keys may carry the
     /// <c>transformer.</c> prefix or not; the <c>attn.bias</c>/<c>attn.masked_bias</c> buffers of old checkpoints and a
     /// tied <c>lm_head.weight</c> are skipped; F16/BF16 weights are converted; every shape is checked and missing or
-    /// unexpected keys are reported together in one exception.
+    /// unexpected keys are reported together in one exception, before any weight is copied.
     /// </summary>
     /// <param name="directory">The model folder.</param>
     /// <returns>The model, in evaluation mode.</returns>
+    /// <exception cref="InvalidDataException">config.json is invalid, or the weights do not match it.</exception>
     public static Gpt2LanguageModel FromPretrained(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var config = Gpt2Config.Load(Path.Combine(directory, "config.json"));
-        var model = new Gpt2LanguageModel(config);
-        Gpt2Checkpoint.LoadWeights(model.Transformer, Path.Combine(directory, "model.safetensors"));
+        var model = new Gpt2LanguageModel(Gpt2Checkpoint.LoadConfig(directory));
+        Gpt2Checkpoint.LoadWeights(model.Transformer, directory);
         model.Eval();
         return model;
     }
 
     /// <summary>
     /// Writes <c>config.json</c> and <c>model.safetensors</c> (Hugging Face key names, without the <c>transformer.</c>
-    /// prefix, F32) into <paramref name="directory"/>. Each file is written to a temporary file and renamed over the old one,
-    /// so an interrupted save never leaves a half-written checkpoint.
+    /// prefix, F32) into <paramref name="directory"/>. Both files are first written in full to temporary files and only then
+    /// renamed over the old ones, and a failed rename puts the old file back, so a failed save leaves the previous
+    /// checkpoint intact and never a half-written or mismatched pair.
     /// </summary>
     /// <param name="directory">The folder (created if missing).</param>
-    public void SavePretrained(string directory) => Gpt2Checkpoint.Save(Transformer, directory);
+    public void SavePretrained(string directory) => Gpt2Checkpoint.Save(directory, Transformer, []);
 }

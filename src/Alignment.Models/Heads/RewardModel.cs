@@ -6,11 +6,15 @@ namespace Alignment.Models.Heads;
 /// <summary>
 /// A reward model: a GPT-2 backbone and a <see cref="ValueHead"/>; the reward of a sequence is the value at its last
 /// non-padding token (or the mean over its tokens, see <see cref="RewardPooling"/>), so it does not depend on how much
-/// left or right padding surrounds it.
+/// left or right padding surrounds it. The attention mask, not the token id, tells padding from real tokens, so a padding
+/// id equal to the EOS id (GPT-2's usual choice) does not hide a real EOS at the end of a sequence.
 /// </summary>
-public sealed class RewardModel : Module
+public sealed partial class RewardModel : Module
 {
-    /// <summary>Creates a reward model on a backbone; the head is initialised from <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Creates a reward model on a backbone; the head is initialised from <paramref name="seed"/>. Parameters are named
+    /// <c>transformer.…</c> (the backbone) and <c>v_head.summary.weight</c>/<c>v_head.summary.bias</c> (the head).
+    /// </summary>
     /// <param name="backbone">The transformer (its weights are shared, not copied).</param>
     /// <param name="pooling">How values become a reward. The default value is <see cref="RewardPooling.LastToken"/>.</param>
     /// <param name="seed">Seed of the head's initialisation. The default value is 0.</param>
@@ -20,13 +24,13 @@ public sealed class RewardModel : Module
         ArgumentNullException.ThrowIfNull(backbone);
         Pooling = pooling;
         Backbone = RegisterModule("transformer", backbone);
-        Head = RegisterModule("v_head", new ValueHead(backbone.Config.EmbeddingSize, new RandomGenerator(seed), headDropout));
+        Head = RegisterModule(ValueHeadCheckpoint.HeadName, new ValueHead(backbone.Config.EmbeddingSize, new RandomGenerator(seed), headDropout));
     }
 
-    /// <summary>The transformer.</summary>
+    /// <summary>The transformer (registered as <c>transformer</c>).</summary>
     public Gpt2Model Backbone { get; }
 
-    /// <summary>The scalar head.</summary>
+    /// <summary>The scalar head (registered as <c>v_head</c>).</summary>
     public ValueHead Head { get; }
 
     /// <summary>How per-token values become a reward.</summary>
@@ -42,6 +46,12 @@ public sealed class RewardModel : Module
         var values = Head.Forward(Backbone.Forward(inputIds, attentionMask)); // [B, T]
         return Pool(values, attentionMask, Pooling);
     }
+
+    /// <summary>Stops training the backbone (its gradients are dropped), so that only the head learns.</summary>
+    public void FreezeBackbone() => Backbone.Freeze();
+
+    /// <summary>Trains the backbone again after <see cref="FreezeBackbone"/>.</summary>
+    public void UnfreezeBackbone() => Backbone.Unfreeze();
 
     /// <summary>Per-token values [B, T] (before pooling).</summary>
     /// <param name="inputIds">Token ids.</param>

@@ -8,12 +8,12 @@ namespace Alignment.Kernels;
 /// The op(B) = B half of <see cref="GemmSmallM"/>: B is [k,n], so B is streamed four rows at a time
 /// and each A value is broadcast against them, accumulating into C rows vectorised over n. C is cut into
 /// column chunks small enough to stay in L1 while all of k streams past; while one group of four B rows
-/// is used, the rows eight further down are prefetched, so memory keeps streaming during the arithmetic.
+/// is used, the rows sixteen further down are prefetched, so memory keeps streaming during the arithmetic.
 /// </summary>
 internal static unsafe class GemmSmallMRows
 {
     private const int Depth = 4;
-    private const int PrefetchRows = 8;
+    private const int PrefetchRows = 16;
     private const int ChunkBytes = 16384;
 
     /// <summary>C[0..m, j0..j1] (+)= A · B[:, j0..j1] with A row-major [m,k].</summary>

@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+namespace Alignment.Kernels;
+
+/// <summary>
+/// Cache-blocked GEMM driver in the BLIS/GotoBLAS style, specialised per micro-kernel:
+/// for each NC-wide column block, for each KC-deep slice: pack B; for each MC-tall row block: pack A and
+/// run the micro-kernel over the MR×NR tiles (B panel reused from L1 across the A panels).
+/// Work is split across threads by whole rows or whole columns, each thread packing its own operands.
+/// </summary>
+internal static unsafe class GemmBlocked<TKernel>
+    where TKernel : struct, IGemmMicroKernel
+{
+    public static void Run(in GemmArgs g, int threads)
+    {
+        int mr = TKernel.MR;
+        int nr = TKernel.NR;
+        int mPanels = (g.M + mr - 1) / mr;
+        int nPanels = (g.N + nr - 1) / nr;
+
+        // Each thread packs the operand that is not split, so split the dimension whose
+        // duplicated packing (k·n when splitting m, k·m when splitting n) is the smaller.
+        bool splitM = g.M >= g.N;
+        int chunks = Math.Min(threads, splitM ? mPanels : nPanels);
+        if (chunks <= 1)
+        {
+            RunRange(g, 0, g.M, 0, g.N);
+            return;
+        }
+
+        GemmArgs args = g;
+        if (splitM)
+        {
+            Parallel.For(0, chunks, t =>
+            {
+                (int start, int end) = GemmPartition.Range(mPanels, chunks, t);
+                RunRange(args, start * mr, Math.Min(end * mr, args.M), 0, args.N);
+            });
+        }
+        else
+        {
+            Parallel.For(0, chunks, t =>
+            {
+                (int start, int end) = GemmPartition.Range(nPanels, chunks, t);
+                RunRange(args, 0, args.M, start * nr, Math.Min(end * nr, args.N));
+            });
+        }
+    }
+
+    /// <summary>Single-threaded product of the sub-block C[i0..i1, j0..j1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunRange(in GemmArgs g, int i0, int i1, int j0, int j1)
+    {
+        int mr = TKernel.MR;
+        int nr = TKernel.NR;
+
+        // Equal-sized blocks rather than full blocks and a thin remainder.
+        int kc = GemmPartition.BlockSize(g.K, TKernel.KC, 8);
+        int mc = GemmPartition.BlockSize(i1 - i0, TKernel.MC, mr);
+        int nc = GemmPartition.BlockSize(j1 - j0, TKernel.NC, nr);
+        float* packA = GemmBuffers.A((long)RoundUp(mc, mr) * kc);
+        float* packB = GemmBuffers.B((long)RoundUp(nc, nr) * kc);
+        float* tile = stackalloc float[mr * nr];
+        nint ldc = g.Ldc;
+
+        for (int jc = j0; jc < j1; jc += nc)
+        {
+            int ncb = Math.Min(nc, j1 - jc);
+            for (int pc = 0; pc < g.K; pc += kc)
+            {
+                int kcb = Math.Min(kc, g.K - pc);
+                bool accumulate = g.Accumulate || pc > 0;
+                GemmPacking.PackB(g, pc, kcb, jc, ncb, nr, packB);
+                for (int ic = i0; ic < i1; ic += mc)
+                {
+                    int mcb = Math.Min(mc, i1 - ic);
+                    GemmPacking.PackA(g, ic, mcb, pc, kcb, mr, packA);
+                    for (int jr = 0; jr < ncb; jr += nr)
+                    {
+                        int cols = Math.Min(nr, ncb - jr);
+                        float* bPanel = packB + ((nint)jr * kcb);
+                        float* cColumn = g.C + jc + jr;
+                        for (int ir = 0; ir < mcb; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mcb - ir);
+                            float* aPanel = packA + ((nint)ir * kcb);
+                            float* c = cColumn + ((ic + ir) * ldc);
+                            if (rows == mr && cols == nr)
+                            {
+                                TKernel.Run(kcb, aPanel, bPanel, c, ldc, accumulate);
+                            }
+                            else
+                            {
+                                TKernel.Run(kcb, aPanel, bPanel, tile, nr, false);
+                                MergeTile(tile, nr, rows, cols, c, ldc, accumulate);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* t = tile + (r * nr);
+            float* cr = c + (r * ldc);
+            if (accumulate)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    cr[j] += t[j];
+                }
+            }
+            else
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    cr[j] = t[j];
+                }
+            }
+        }
+    }
+}

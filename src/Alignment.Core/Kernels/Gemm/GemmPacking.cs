@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Alignment.Kernels;
+
+/// <summary>
+/// Packing of A and B blocks into the panel layouts the micro-kernels read sequentially. The transposed
+/// variants are handled here, block by block, so no whole-matrix transpose is ever materialised.
+/// Panels at the edges are zero-padded to full width.
+/// </summary>
+internal static unsafe class GemmPacking
+{
+    /// <summary>
+    /// Packs op(A)[i0..i0+mc, p0..p0+kc] into panels of <paramref name="mr"/> rows (mr ≤ 8):
+    /// panel q holds dst[q·mr·kc + p·mr + r] = op(A)[i0 + q·mr + r, p0 + p].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackA(in GemmArgs g, int i0, int mc, int p0, int kc, int mr, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            float* panel = dst + ((nint)ir * kc);
+            if (g.TransA)
+            {
+                // A stored [k, m]: the mr values of one p are contiguous.
+                CopyRows(g.A + ((nint)p0 * g.Lda) + i0 + ir, g.Lda, kc, rows, mr, panel);
+            }
+            else
+            {
+                // A stored [m, k]: each row is contiguous along p, so interleave up to 8 rows at once.
+                GemmTranspose.Interleave8(g.A + ((nint)(i0 + ir) * g.Lda) + p0, g.Lda, rows, kc, mr, panel, mr);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs op(B)[p0..p0+kc, j0..j0+nc] into panels of <paramref name="nr"/> columns (a multiple of 8):
+    /// panel q holds dst[q·nr·kc + p·nr + j] = op(B)[p0 + p, j0 + q·nr + j].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB(in GemmArgs g, int p0, int kc, int j0, int nc, int nr, float* dst)
+    {
+        if (!g.TransB)
+        {
+            PackBRows(g.B + ((nint)p0 * g.Ldb) + j0, g.Ldb, kc, nc, nr, dst);
+            return;
+        }
+
+        // B stored [n, k]: column j of op(B) is the contiguous row j, so interleave 8 rows at a time.
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            float* panel = dst + ((nint)jr * kc);
+            for (int g8 = 0; g8 < nr; g8 += 8)
+            {
+                int rows = Math.Min(8, cols - g8);
+                if (rows <= 0)
+                {
+                    ZeroColumns(panel + g8, nr, kc);
+                }
+                else
+                {
+                    GemmTranspose.Interleave8(g.B + ((nint)(j0 + jr + g8) * g.Ldb) + p0, g.Ldb, rows, kc, 8, panel + g8, nr);
+                }
+            }
+        }
+    }
+
+    // B stored [k, n]: row p of the block is contiguous; walk it once, scattering nr-wide pieces to the panels.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackBRows(float* src, nint ld, int kc, int nc, int nr, float* dst)
+    {
+        int fullPanels = nc / nr;
+        int edge = nc - (fullPanels * nr);
+        nint panelSize = (nint)nr * kc;
+        for (nint p = 0; p < kc; p++)
+        {
+            float* s = src + (p * ld);
+            float* d = dst + (p * nr);
+            for (int q = 0; q < fullPanels; q++)
+            {
+                for (int j = 0; j < nr; j += 8)
+                {
+                    Vector256.Store(Vector256.Load(s + j), d + j);
+                }
+
+                s += nr;
+                d += panelSize;
+            }
+
+            if (edge > 0)
+            {
+                int j = 0;
+                for (; j < edge; j++)
+                {
+                    d[j] = s[j];
+                }
+
+                for (; j < nr; j++)
+                {
+                    d[j] = 0f;
+                }
+            }
+        }
+    }
+
+    // dst[p·width + r] = src[p·ld + r] for r < rows, zero up to width.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyRows(float* src, nint ld, int kc, int rows, int width, float* dst)
+    {
+        if (rows == 8 && width == 8)
+        {
+            for (nint p = 0; p < kc; p++)
+            {
+                Vector256.Store(Vector256.Load(src + (p * ld)), dst + (p * 8));
+            }
+
+            return;
+        }
+
+        if (rows == 6 && width == 6)
+        {
+            for (nint p = 0; p < kc; p++)
+            {
+                float* s = src + (p * ld);
+                float* d = dst + (p * 6);
+                Vector128.Store(Vector128.Load(s), d);
+                *(ulong*)(d + 4) = *(ulong*)(s + 4);
+            }
+
+            return;
+        }
+
+        for (nint p = 0; p < kc; p++)
+        {
+            float* s = src + (p * ld);
+            float* d = dst + (p * width);
+            int r = 0;
+            for (; r < rows; r++)
+            {
+                d[r] = s[r];
+            }
+
+            for (; r < width; r++)
+            {
+                d[r] = 0f;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ZeroColumns(float* dst, int stride, int kc)
+    {
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector256.Store(Vector256<float>.Zero, dst + (p * stride));
+        }
+    }
+}

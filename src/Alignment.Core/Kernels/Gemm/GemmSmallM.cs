@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+
+namespace Alignment.Kernels;
+
+/// <summary>
+/// Products with few rows (m ≤ <see cref="MaxRows"/>, e.g. decode-time x·W) are bound by streaming B once:
+/// no A panels, no B packing. op(B) = B [k,n] goes to <see cref="GemmSmallMRows"/> (B rows broadcast-FMA'd
+/// into C rows, vectorised over n), op(B) = Bᵀ with B [n,k] to <see cref="GemmSmallMDot"/> (dot products
+/// vectorised over k). op(A) = Aᵀ is first copied into a small row-major [m,k] buffer. Threads split n.
+/// </summary>
+internal static unsafe class GemmSmallM
+{
+    public const int MaxRows = 16;
+
+    // Columns per thread chunk are multiples of this (NN: whole 16-float steps; NT: triples of B rows).
+    private const int ColumnUnit = 16;
+
+    public static void Run(in GemmArgs g, int threads)
+    {
+        GemmArgs args = g;
+        if (g.TransA)
+        {
+            float* copy = GemmBuffers.A((long)g.M * g.K);
+            TransposeA(g.A, g.Lda, g.M, g.K, copy);
+            args = g.WithA(copy, g.K);
+        }
+
+        int unit = g.TransB ? 3 : ColumnUnit;
+        int units = (g.N + unit - 1) / unit;
+        int chunks = Math.Min(threads, units);
+        if (chunks <= 1)
+        {
+            RunRange(args, 0, g.N);
+            return;
+        }
+
+        Parallel.For(0, chunks, t =>
+        {
+            (int start, int end) = GemmPartition.Range(units, chunks, t);
+            RunRange(args, start * unit, Math.Min(end * unit, args.N));
+        });
+    }
+
+    private static void RunRange(in GemmArgs g, int j0, int j1)
+    {
+        if (g.TransB)
+        {
+            GemmSmallMDot.RunRange(g, j0, j1);
+        }
+        else
+        {
+            GemmSmallMRows.RunRange(g, j0, j1);
+        }
+    }
+
+    // dst[i·k + p] = a[p·lda + i]: op(A) of a transposed A as a dense row-major [m,k] matrix.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposeA(float* a, nint lda, int m, int k, float* dst)
+    {
+        int p0 = 0;
+        for (; p0 + 8 <= k; p0 += 8)
+        {
+            GemmTranspose.Interleave8(a + ((nint)p0 * lda), lda, 8, m, 8, dst + p0, k);
+        }
+
+        for (; p0 < k; p0++)
+        {
+            float* src = a + ((nint)p0 * lda);
+            for (int i = 0; i < m; i++)
+            {
+                dst[((nint)i * k) + p0] = src[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Alignment.Kernels;
+
+/// <summary>
+/// The op(B) = Bᵀ half of <see cref="GemmSmallM"/>: B is [n,k], so each C entry is a dot product of
+/// two contiguous rows. Rows of B are streamed once, in order, three at a time, with software prefetch 16 KiB
+/// ahead; the few rows of A stay in cache.
+/// </summary>
+internal static unsafe class GemmSmallMDot
+{
+    // Floats ahead of the current position of each of the three streamed B rows (16 KiB): with rows laid
+    // out one after another this reaches the triples that come next. A constant so that it folds into the
+    // addressing mode and costs no register.
+    private const int PrefetchDistance = 4096;
+
+    /// <summary>C[0..m, j0..j1] (+)= A · B[j0..j1, :]ᵀ with A row-major [m,k].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunRange(in GemmArgs g, int j0, int j1)
+    {
+        nint k = g.K;
+        int m = g.M;
+        int j = j0;
+        for (; j + 3 <= j1; j += 3)
+        {
+            float* b = g.B + (j * g.Ldb);
+            float* c = g.C + j;
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+            {
+                Dot4x3(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+            }
+
+            for (; i < m; i++)
+            {
+                Dot1x3(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+            }
+        }
+
+        for (; j < j1; j++)
+        {
+            float* b = g.B + (j * g.Ldb);
+            float* c = g.C + j;
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+            {
+                Dot4x1(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+            }
+
+            for (; i < m; i++)
+            {
+                Dot1x1(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+            }
+        }
+    }
+
+    // C[4, 3] (+)= A[4, k] · B[3, k]ᵀ: 12 accumulators vectorised over k, reduced at the end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot4x3(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    {
+        float* a0 = a;
+        float* a1 = a + (1 * lda);
+        float* a2 = a + (2 * lda);
+        float* a3 = a + (3 * lda);
+        float* b0 = b;
+        float* b1 = b + (1 * ldb);
+        float* b2 = b + (2 * ldb);
+        Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
+        Vector256<float> s10 = Vector256<float>.Zero; Vector256<float> s11 = Vector256<float>.Zero; Vector256<float> s12 = Vector256<float>.Zero;
+        Vector256<float> s20 = Vector256<float>.Zero; Vector256<float> s21 = Vector256<float>.Zero; Vector256<float> s22 = Vector256<float>.Zero;
+        Vector256<float> s30 = Vector256<float>.Zero; Vector256<float> s31 = Vector256<float>.Zero; Vector256<float> s32 = Vector256<float>.Zero;
+        nint p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            Sse.Prefetch0(b0 + p + PrefetchDistance);
+            Sse.Prefetch0(b1 + p + PrefetchDistance);
+            Sse.Prefetch0(b2 + p + PrefetchDistance);
+            Vector256<float> y0 = Vector256.Load(b0 + p);
+            Vector256<float> y1 = Vector256.Load(b1 + p);
+            Vector256<float> y2 = Vector256.Load(b2 + p);
+            Vector256<float> x0 = Vector256.Load(a0 + p);
+            s00 = Fma.MultiplyAdd(x0, y0, s00);
+            s01 = Fma.MultiplyAdd(x0, y1, s01);
+            s02 = Fma.MultiplyAdd(x0, y2, s02);
+            Vector256<float> x1 = Vector256.Load(a1 + p);
+            s10 = Fma.MultiplyAdd(x1, y0, s10);
+            s11 = Fma.MultiplyAdd(x1, y1, s11);
+            s12 = Fma.MultiplyAdd(x1, y2, s12);
+            Vector256<float> x2 = Vector256.Load(a2 + p);
+            s20 = Fma.MultiplyAdd(x2, y0, s20);
+            s21 = Fma.MultiplyAdd(x2, y1, s21);
+            s22 = Fma.MultiplyAdd(x2, y2, s22);
+            Vector256<float> x3 = Vector256.Load(a3 + p);
+            s30 = Fma.MultiplyAdd(x3, y0, s30);
+            s31 = Fma.MultiplyAdd(x3, y1, s31);
+            s32 = Fma.MultiplyAdd(x3, y2, s32);
+        }
+
+        if (p < k)
+        {
+            Vector256<float> tailMask = TailMask(k - p);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
+            Vector256<float> y1 = Avx.MaskLoad(b1 + p, tailMask);
+            Vector256<float> y2 = Avx.MaskLoad(b2 + p, tailMask);
+            Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
+            s00 = Fma.MultiplyAdd(x0, y0, s00);
+            s01 = Fma.MultiplyAdd(x0, y1, s01);
+            s02 = Fma.MultiplyAdd(x0, y2, s02);
+            Vector256<float> x1 = Avx.MaskLoad(a1 + p, tailMask);
+            s10 = Fma.MultiplyAdd(x1, y0, s10);
+            s11 = Fma.MultiplyAdd(x1, y1, s11);
+            s12 = Fma.MultiplyAdd(x1, y2, s12);
+            Vector256<float> x2 = Avx.MaskLoad(a2 + p, tailMask);
+            s20 = Fma.MultiplyAdd(x2, y0, s20);
+            s21 = Fma.MultiplyAdd(x2, y1, s21);
+            s22 = Fma.MultiplyAdd(x2, y2, s22);
+            Vector256<float> x3 = Avx.MaskLoad(a3 + p, tailMask);
+            s30 = Fma.MultiplyAdd(x3, y0, s30);
+            s31 = Fma.MultiplyAdd(x3, y1, s31);
+            s32 = Fma.MultiplyAdd(x3, y2, s32);
+        }
+
+        Put(c + 0, Vector256.Sum(s00), accumulate);
+        Put(c + 1, Vector256.Sum(s01), accumulate);
+        Put(c + 2, Vector256.Sum(s02), accumulate);
+        Put(c + (1 * ldc) + 0, Vector256.Sum(s10), accumulate);
+        Put(c + (1 * ldc) + 1, Vector256.Sum(s11), accumulate);
+        Put(c + (1 * ldc) + 2, Vector256.Sum(s12), accumulate);
+        Put(c + (2 * ldc) + 0, Vector256.Sum(s20), accumulate);
+        Put(c + (2 * ldc) + 1, Vector256.Sum(s21), accumulate);
+        Put(c + (2 * ldc) + 2, Vector256.Sum(s22), accumulate);
+        Put(c + (3 * ldc) + 0, Vector256.Sum(s30), accumulate);
+        Put(c + (3 * ldc) + 1, Vector256.Sum(s31), accumulate);
+        Put(c + (3 * ldc) + 2, Vector256.Sum(s32), accumulate);
+    }
+
+    // C[1, 3] (+)= A[1, k] · B[3, k]ᵀ: 3 accumulators vectorised over k, reduced at the end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot1x3(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    {
+        float* a0 = a;
+        float* b0 = b;
+        float* b1 = b + (1 * ldb);
+        float* b2 = b + (2 * ldb);
+        Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
+        nint p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            Sse.Prefetch0(b0 + p + PrefetchDistance);
+            Sse.Prefetch0(b1 + p + PrefetchDistance);
+            Sse.Prefetch0(b2 + p + PrefetchDistance);
+            Vector256<float> y0 = Vector256.Load(b0 + p);
+            Vector256<float> y1 = Vector256.Load(b1 + p);
+            Vector256<float> y2 = Vector256.Load(b2 + p);
+            Vector256<float> x0 = Vector256.Load(a0 + p);
+            s00 = Fma.MultiplyAdd(x0, y0, s00);
+            s01 = Fma.MultiplyAdd(x0, y1, s01);
+            s02 = Fma.MultiplyAdd(x0, y2, s02);
+        }
+
+        if (p < k)
+        {
+            Vector256<float> tailMask = TailMask(k - p);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
+            Vector256<float> y1 = Avx.MaskLoad(b1 + p, tailMask);
+            Vector256<float> y2 = Avx.MaskLoad(b2 + p, tailMask);
+            Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
+            s00 = Fma.MultiplyAdd(x0, y0, s00);
+            s01 = Fma.MultiplyAdd(x0, y1, s01);
+            s02 = Fma.MultiplyAdd(x0, y2, s02);
+        }
+
+        Put(c + 0, Vector256.Sum(s00), accumulate);
+        Put(c + 1, Vector256.Sum(s01), accumulate);
+        Put(c + 2, Vector256.Sum(s02), accumulate);
+    }
+
+    // C[4, 1] (+)= A[4, k] · B[1, k]ᵀ: 4 accumulators vectorised over k, reduced at the end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot4x1(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    {
+        float* a0 = a;
+        float* a1 = a + (1 * lda);
+        float* a2 = a + (2 * lda);
+        float* a3 = a + (3 * lda);
+        float* b0 = b;
+        Vector256<float> s00 = Vector256<float>.Zero;
+        Vector256<float> s10 = Vector256<float>.Zero;
+        Vector256<float> s20 = Vector256<float>.Zero;
+        Vector256<float> s30 = Vector256<float>.Zero;
+        nint p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            Vector256<float> y0 = Vector256.Load(b0 + p);
+            Vector256<float> x0 = Vector256.Load(a0 + p);
+            s00 = Fma.MultiplyAdd(x0, y0, s00);
+            Vector256<float> x1 = Vector256.Load(a1 + p);
+            s10 = Fma.MultiplyAdd(x1, y0, s10);
+            Vector256<float> x2 = Vector256.Load(a2 + p);
+            s20 = Fma.MultiplyAdd(x2, y0, s20);
+            Vector256<float> x3 = Vector256.Load(a3 + p);
+            s30 = Fma.MultiplyAdd(x3, y0, s30);
+        }
+
+        if (p < k)
+        {
+            Vector256<float> tailMask = TailMask(k - p);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
+            Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
+            s00 = Fma.MultiplyAdd(x0, y0, s00);
+            Vector256<float> x1 = Avx.MaskLoad(a1 + p, tailMask);
+            s10 = Fma.MultiplyAdd(x1, y0, s10);
+            Vector256<float> x2 = Avx.MaskLoad(a2 + p, tailMask);
+            s20 = Fma.MultiplyAdd(x2, y0, s20);
+            Vector256<float> x3 = Avx.MaskLoad(a3 + p, tailMask);
+            s30 = Fma.MultiplyAdd(x3, y0, s30);
+        }
+
+        Put(c + 0, Vector256.Sum(s00), accumulate);
+        Put(c + (1 * ldc) + 0, Vector256.Sum(s10), accumulate);
+        Put(c + (2 * ldc) + 0, Vector256.Sum(s20), accumulate);
+        Put(c + (3 * ldc) + 0, Vector256.Sum(s30), accumulate);
+    }
+
+    // C[1, 1] (+)= A[1, k] · B[1, k]ᵀ: 1 accumulators vectorised over k, reduced at the end.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot1x1(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    {
+        float* a0 = a;
+        float* b0 = b;
+        Vector256<float> s00 = Vector256<float>.Zero;
+        nint p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            Vector256<float> y0 = Vector256.Load(b0 + p);
+            Vector256<float> x0 = Vector256.Load(a0 + p);
+            s00 = Fma.MultiplyAdd(x0, y0, s00);
+        }
+
+        if (p < k)
+        {
+            Vector256<float> tailMask = TailMask(k - p);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
+            Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
+            s00 = Fma.MultiplyAdd(x0, y0, s00);
+        }
+
+        Put(c + 0, Vector256.Sum(s00), accumulate);
+    }
+
+    // Lanes below count set: masked loads read only the k % 8 values left (and cannot fault past them).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TailMask(nint count) =>
+        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((int)count)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* c, float value, bool accumulate) => *c = accumulate ? *c + value : value;
+}

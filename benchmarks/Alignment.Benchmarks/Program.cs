@@ -24,6 +24,8 @@ namespace Alignment.Benchmarks
         public static readonly Dictionary<string, Action<TextWriter, string[]>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
         {
             ["gemm"] = GemmBenchmark.Run,
+            ["model"] = ModelBenchmark.Run,
+            ["tokenizer"] = TokenizerBenchmark.Run,
         };
     }
 }

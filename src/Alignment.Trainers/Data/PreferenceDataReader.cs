@@ -77,7 +77,7 @@ public static class PreferenceDataReader
 
         if (completions.Count < 2)
         {
-            throw record.Error(CompletionField(completions.Count), Invariant.Format($"the field is missing; a ranking needs at least 2 completions (completion_0, completion_1, …)."));
+            throw record.Error(CompletionField(completions.Count), "the field is missing; a ranking needs at least 2 completions (completion_0, completion_1, …).");
         }
 
         var rankingArray = record.RequiredArray(root, "ranking", "ranking");

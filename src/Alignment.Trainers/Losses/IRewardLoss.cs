@@ -9,7 +9,7 @@ public interface IRewardLoss
     /// <summary>Computes the loss.</summary>
     /// <param name="chosenRewards">Rewards of the chosen responses, [B].</param>
     /// <param name="rejectedRewards">Rewards of the rejected responses, [B].</param>
-    /// <param name="margins">Margins, [B], or null for none.</param>
+    /// <param name="margins">Margins, [B], or null for none. The default value is null.</param>
     /// <returns>A scalar tensor connected to the rewards' graph.</returns>
     Tensor Compute(Tensor chosenRewards, Tensor rejectedRewards, Tensor? margins = null);
 }

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Training finished at step {Step} in {Elapsed}.")]
     public static partial void TrainingFinished(ILogger logger, int step, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The checkpoint {Path} holds no random states of the model; with dropout, the resumed run draws other masks than an uninterrupted one would.")]
+    public static partial void NoModelRandomStates(ILogger logger, string path);
 }

@@ -3,6 +3,8 @@ namespace Alignment.NN;
 /// <summary>
 /// Inverted dropout: in training mode zeroes each element with probability <see cref="P"/> and scales
 /// the others by 1/(1 − p); in evaluation mode (<see cref="Module.Eval"/>) returns its input unchanged.
+/// Its generator is registered as "random" (see <see cref="Module.NamedRandomGenerators"/>), so checkpoints can keep
+/// its state.
 /// </summary>
 public sealed class Dropout : Module
 {
@@ -19,7 +21,7 @@ public sealed class Dropout : Module
         }
 
         P = p;
-        _random = random ?? DefaultRandom.Current;
+        _random = RegisterRandomGenerator("random", random ?? DefaultRandom.Current);
     }
 
     /// <summary>The drop probability.</summary>

@@ -9,11 +9,29 @@ public sealed class Embedding : Module
     /// <param name="random">Seeded generator for the initial values.</param>
     /// <param name="std">Initial standard deviation. The default value is 0.02 (GPT-2).</param>
     public Embedding(int count, int dimension, RandomGenerator random, float std = 0.02f)
+        : this(count, dimension, std, random ?? throw new ArgumentNullException(nameof(random)))
     {
-        ArgumentNullException.ThrowIfNull(random);
+    }
+
+    /// <summary>Creates a zero table, for weights that are loaded right after (no random draws).</summary>
+    /// <param name="count">Number of rows.</param>
+    /// <param name="dimension">Vector size.</param>
+    internal Embedding(int count, int dimension)
+        : this(count, dimension, 0f, null)
+    {
+    }
+
+    /// <summary>Creates the table, drawn N(0, <paramref name="std"/>²) from <paramref name="random"/>, or zero without one.</summary>
+    private Embedding(int count, int dimension, float std, RandomGenerator? random)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         Weight = RegisterParameter("weight", Tensor.ZerosUnscoped([count, dimension]));
+        if (random is null)
+        {
+            return;
+        }
+
         var s = Weight.Span;
         for (var i = 0; i < s.Length; i++)
         {

@@ -2,8 +2,8 @@ namespace Alignment.NN;
 
 /// <summary>
 /// The base of every layer and model: it holds named parameters (trainable leaf tensors), buffers
-/// (state that is saved but not trained) and child modules, all registered explicitly in the
-/// constructor. Names join with dots through the tree ("h.0.attn.c_attn.weight"), as in PyTorch.
+/// (state that is saved but not trained), random generators (drawn from in <c>Forward</c>, such as
+/// dropout's) and child modules, all registered explicitly in the constructor. Names join with dots through the tree ("h.0.attn.c_attn.weight"), as in PyTorch.
 /// Each concrete module has its own <c>Forward</c> with its own signature.
 /// </summary>
 /// <remarks>
@@ -195,8 +195,7 @@ public abstract partial class Module
             throw new ArgumentException($"The tensor registered as '{name}' must be contiguous; register tensor.Contiguous().Detach() or a clone.", nameof(tensor));
         }
 
-        // A scope releases only the storages it still owns; with no owner the GC reclaims it.
-        tensor.Storage.Owner = null;
+        tensor.DetachFromScope();
     }
 
     private void ClaimName(string name)

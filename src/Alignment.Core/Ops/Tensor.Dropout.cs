@@ -8,7 +8,7 @@ public sealed partial class Tensor
     /// </summary>
     /// <param name="x">Input.</param>
     /// <param name="p">Drop probability in [0, 1).</param>
-    /// <param name="training">Whether to drop; the default value is true.</param>
+    /// <param name="training">Whether to drop: true in training mode; false returns <paramref name="x"/> itself (evaluation mode).</param>
     /// <param name="random">The seeded generator that draws the mask.</param>
     /// <returns>The result.</returns>
     public static Tensor Dropout(Tensor x, float p, bool training, RandomGenerator random)

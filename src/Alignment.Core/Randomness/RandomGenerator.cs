@@ -107,19 +107,25 @@ public sealed class RandomGenerator
     /// <param name="state">The five words returned by <see cref="GetState"/>.</param>
     public void SetState(ReadOnlySpan<ulong> state)
     {
-        if (state.Length != 5)
+        if (CheckState(state) is { } problem)
         {
-            throw new ArgumentException("A generator state has exactly 5 words.", nameof(state));
-        }
-
-        if ((state[0] | state[1] | state[2] | state[3]) == 0)
-        {
-            throw new ArgumentException("An all-zero xoshiro state is invalid.", nameof(state));
+            throw new ArgumentException(problem, nameof(state));
         }
 
         (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
         _hasSpareNormal = (state[4] >> 32) != 0;
         _spareNormal = BitConverter.UInt32BitsToSingle((uint)state[4]);
+    }
+
+    /// <summary>Names what makes <paramref name="state"/> unfit for <see cref="SetState"/>, or returns null when it fits.</summary>
+    internal static string? CheckState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != 5)
+        {
+            return "A generator state has exactly 5 words.";
+        }
+
+        return (state[0] | state[1] | state[2] | state[3]) == 0 ? "An all-zero xoshiro state is invalid." : null;
     }
 
     private static ulong BitRotate(ulong x, int k) => (x << k) | (x >> (64 - k));

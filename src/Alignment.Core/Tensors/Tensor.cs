@@ -201,6 +201,18 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>
+    /// Takes this tensor's storage out of the <see cref="TensorScope"/> that owns it, if any, so that no scope
+    /// returns it to the pool: it then lives as long as something references it (module parameters and buffers).
+    /// </summary>
+    /// <returns>This tensor.</returns>
+    internal Tensor DetachFromScope()
+    {
+        // A scope releases only the storages it still owns; with no owner the GC reclaims it.
+        Storage.Owner = null;
+        return this;
+    }
+
     /// <summary>A tensor sharing this one's values but detached from the graph (a leaf without gradient).</summary>
     /// <returns>The detached view.</returns>
     public Tensor Detach() => new(Storage, _shape, _strides, Offset);

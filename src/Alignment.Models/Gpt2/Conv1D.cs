@@ -14,16 +14,33 @@ public sealed class Conv1D : Module
     /// <param name="random">Seeded generator.</param>
     /// <param name="std">Initial standard deviation. The default value is 0.02.</param>
     public Conv1D(int inFeatures, int outFeatures, RandomGenerator random, float std = 0.02f)
+        : this(inFeatures, outFeatures, std, random ?? throw new ArgumentNullException(nameof(random)))
     {
-        ArgumentNullException.ThrowIfNull(random);
+    }
+
+    /// <summary>Creates the layer with zero weights and bias, for weights that are loaded right after (no random draws).</summary>
+    /// <param name="inFeatures">Input size.</param>
+    /// <param name="outFeatures">Output size.</param>
+    internal Conv1D(int inFeatures, int outFeatures)
+        : this(inFeatures, outFeatures, 0f, null)
+    {
+    }
+
+    /// <summary>Creates the layer with weights drawn N(0, <paramref name="std"/>²) from <paramref name="random"/>, or zero without one.</summary>
+    private Conv1D(int inFeatures, int outFeatures, float std, RandomGenerator? random)
+    {
         Weight = RegisterParameter("weight", Tensor.ZerosUnscoped([inFeatures, outFeatures]));
+        Bias = RegisterParameter("bias", Tensor.ZerosUnscoped([outFeatures]));
+        if (random is null)
+        {
+            return;
+        }
+
         var s = Weight.Span;
         for (var i = 0; i < s.Length; i++)
         {
             s[i] = std * random.NextNormal();
         }
-
-        Bias = RegisterParameter("bias", Tensor.ZerosUnscoped([outFeatures]));
     }
 
     /// <summary>The weight, [in, out].</summary>

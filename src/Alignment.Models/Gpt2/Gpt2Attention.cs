@@ -13,13 +13,21 @@ public sealed class Gpt2Attention : Module
     /// <param name="config">The model configuration.</param>
     /// <param name="random">Seeded generator for initialisation.</param>
     public Gpt2Attention(Gpt2Config config, RandomGenerator random)
+        : this(config, WeightInit.From(random))
+    {
+    }
+
+    /// <summary>Creates the layer with parameters filled as <paramref name="init"/> says.</summary>
+    /// <param name="config">The model configuration.</param>
+    /// <param name="init">Random or zero parameters.</param>
+    internal Gpt2Attention(Gpt2Config config, WeightInit init)
     {
         ArgumentNullException.ThrowIfNull(config);
         _heads = config.HeadCount;
         _headSize = config.HeadSize;
-        Attention = RegisterModule("c_attn", new Conv1D(config.EmbeddingSize, 3 * config.EmbeddingSize, random, config.InitializerRange));
+        Attention = RegisterModule("c_attn", init.Conv1D(config.EmbeddingSize, 3 * config.EmbeddingSize, config.InitializerRange));
         // GPT-2 scales the residual projections' init by 1/sqrt(2·layers).
-        Projection = RegisterModule("c_proj", new Conv1D(config.EmbeddingSize, config.EmbeddingSize, random, config.InitializerRange / MathF.Sqrt(2f * config.LayerCount)));
+        Projection = RegisterModule("c_proj", init.Conv1D(config.EmbeddingSize, config.EmbeddingSize, config.InitializerRange / MathF.Sqrt(2f * config.LayerCount)));
     }
 
     /// <summary>The q/k/v projection, weight [C, 3C].</summary>
@@ -31,13 +39,20 @@ public sealed class Gpt2Attention : Module
     /// <summary>Attends over x [B, T, C] (and the cache, if given) and returns [B, T, C].</summary>
     /// <param name="x">Normalised hidden states.</param>
     /// <param name="keyMask">[B, S] float mask of real keys (S = cached + T), or null.</param>
-    /// <param name="cache">Key/value cache (inference only), or null.</param>
+    /// <param name="cache">Key/value cache (inference only) made for this model and batch, or null.</param>
     /// <param name="layer">This layer's index in the cache.</param>
     /// <returns>The attention output.</returns>
+    /// <exception cref="ArgumentException">The cache was made for another batch size, head count or head size, or the mask does not cover the cached and new positions.</exception>
     public Tensor Forward(Tensor x, Tensor? keyMask, KeyValueCache? cache, int layer)
     {
         ArgumentNullException.ThrowIfNull(x);
         int b = x.Size(0), t = x.Size(1), c = x.Size(2);
+        if (cache is not null)
+        {
+            cache.EnsureFits(layers: null, b, _heads, _headSize, nameof(cache));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)layer, (uint)cache.LayerCount, nameof(layer));
+        }
+
         var qkv = Attention.Forward(x).Reshape(b, t, 3, _heads, _headSize).Permute(2, 0, 3, 1, 4); // [3, B, H, T, D]
         var q = qkv.Narrow(0, 0, 1).Reshape(b, _heads, t, _headSize);
         var k = qkv.Narrow(0, 1, 1).Reshape(b, _heads, t, _headSize);
@@ -65,19 +80,18 @@ public sealed class Gpt2Attention : Module
 
         int b = q.Size(0), t = q.Size(2);
         var past = cache.Length;
+        if (keyMask is not null && !ReferenceEquals(keyMask, cache.KeyMask) && (keyMask.Rank != 2 || keyMask.Size(0) != b || keyMask.Size(1) != past + t))
+        {
+            throw new ArgumentException($"The key mask must be [{b}, {past + t}] (cached + new positions), got {Shapes.Format(keyMask.Shape)}.", nameof(keyMask));
+        }
+
         cache.Update(layer, k.Span, v.Span, t);
         var capacity = cache.Capacity;
-        // Keys beyond past + t are hidden by the causal mask (queries start at absolute position past).
-        var mask = new float[b * capacity];
-        var given = keyMask?.ToArray();
-        var width = keyMask?.Size(1) ?? 0;
-        for (var r = 0; r < b; r++)
-        {
-            for (var j = 0; j < past + t; j++)
-            {
-                mask[(r * capacity) + j] = given is null ? 1f : given[(r * width) + j];
-            }
-        }
+        // Keys beyond past + t are hidden by the causal mask (queries start at absolute position past), so without a
+        // mask none is needed. Gpt2Model.Forward fills the cache's mask once per pass; other callers' masks are copied in.
+        ReadOnlySpan<float> mask = keyMask is null ? default
+            : ReferenceEquals(keyMask, cache.KeyMask) ? keyMask.Span
+            : cache.PrepareKeyMask(keyMask, t);
 
         var y = Tensor.Empty([b, _heads, t, _headSize]);
         using var att = new PooledBuffer(b * _heads * t * capacity, zero: false);

@@ -8,18 +8,31 @@ public sealed class Gpt2Block : Module
     private readonly float _dropout;
     private readonly RandomGenerator _random;
 
-    /// <summary>Creates the block.</summary>
+    /// <summary>
+    /// Creates the block. The generator is registered as "random" (see <see cref="Module.NamedRandomGenerators"/>);
+    /// a model whose blocks share its generator lists it once, under the model's name.
+    /// </summary>
     /// <param name="config">The model configuration.</param>
     /// <param name="random">Seeded generator for initialisation and dropout.</param>
     public Gpt2Block(Gpt2Config config, RandomGenerator random)
+        : this(config, random, WeightInit.From(random))
+    {
+    }
+
+    /// <summary>Creates the block with parameters filled as <paramref name="init"/> says.</summary>
+    /// <param name="config">The model configuration.</param>
+    /// <param name="random">Seeded generator for dropout.</param>
+    /// <param name="init">Random or zero parameters.</param>
+    internal Gpt2Block(Gpt2Config config, RandomGenerator random, WeightInit init)
     {
         ArgumentNullException.ThrowIfNull(config);
-        _random = random;
+        ArgumentNullException.ThrowIfNull(random);
+        _random = RegisterRandomGenerator("random", random);
         _dropout = config.ResidualDropout;
         Norm1 = RegisterModule("ln_1", new LayerNorm(config.EmbeddingSize, config.LayerNormEpsilon));
-        Attention = RegisterModule("attn", new Gpt2Attention(config, random));
+        Attention = RegisterModule("attn", new Gpt2Attention(config, init));
         Norm2 = RegisterModule("ln_2", new LayerNorm(config.EmbeddingSize, config.LayerNormEpsilon));
-        Mlp = RegisterModule("mlp", new Gpt2Mlp(config, random));
+        Mlp = RegisterModule("mlp", new Gpt2Mlp(config, init));
     }
 
     /// <summary>LayerNorm before attention.</summary>

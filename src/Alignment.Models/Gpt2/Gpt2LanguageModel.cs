@@ -13,6 +13,15 @@ public sealed class Gpt2LanguageModel : Module
     /// <param name="config">The configuration.</param>
     /// <param name="seed">Seed for initialisation and dropout. The default value is 0.</param>
     public Gpt2LanguageModel(Gpt2Config config, ulong seed = 0)
+        : this(config, seed, initialize: true)
+    {
+    }
+
+    /// <summary>Creates a model, randomly initialised or, for weights loaded right after, with zero parameters (no draws).</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="seed">Seed for initialisation and dropout.</param>
+    /// <param name="initialize">Whether to draw the initial parameters; false leaves them zero.</param>
+    internal Gpt2LanguageModel(Gpt2Config config, ulong seed, bool initialize)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (!config.TieWordEmbeddings)
@@ -20,7 +29,8 @@ public sealed class Gpt2LanguageModel : Module
             throw new NotSupportedException("Only GPT-2 models with tied word embeddings (tie_word_embeddings = true) are supported.");
         }
 
-        Transformer = RegisterModule("transformer", new Gpt2Model(config, new RandomGenerator(seed)));
+        var random = new RandomGenerator(seed);
+        Transformer = RegisterModule("transformer", new Gpt2Model(config, random, initialize ? WeightInit.From(random) : WeightInit.Zeros));
     }
 
     /// <summary>The configuration.</summary>
@@ -62,7 +72,7 @@ public sealed class Gpt2LanguageModel : Module
     public static Gpt2LanguageModel FromPretrained(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var model = new Gpt2LanguageModel(Gpt2Checkpoint.LoadConfig(directory));
+        var model = new Gpt2LanguageModel(Gpt2Checkpoint.LoadConfig(directory), seed: 0, initialize: false);
         Gpt2Checkpoint.LoadWeights(model.Transformer, directory);
         model.Eval();
         return model;

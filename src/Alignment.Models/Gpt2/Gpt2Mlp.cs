@@ -11,11 +11,19 @@ public sealed class Gpt2Mlp : Module
     /// <param name="config">The model configuration.</param>
     /// <param name="random">Seeded generator for initialisation.</param>
     public Gpt2Mlp(Gpt2Config config, RandomGenerator random)
+        : this(config, WeightInit.From(random))
+    {
+    }
+
+    /// <summary>Creates the block with parameters filled as <paramref name="init"/> says.</summary>
+    /// <param name="config">The model configuration.</param>
+    /// <param name="init">Random or zero parameters.</param>
+    internal Gpt2Mlp(Gpt2Config config, WeightInit init)
     {
         ArgumentNullException.ThrowIfNull(config);
         _relu = config.ActivationFunction == "relu";
-        Up = RegisterModule("c_fc", new Conv1D(config.EmbeddingSize, config.ResolvedInnerSize, random, config.InitializerRange));
-        Down = RegisterModule("c_proj", new Conv1D(config.ResolvedInnerSize, config.EmbeddingSize, random, config.InitializerRange / MathF.Sqrt(2f * config.LayerCount)));
+        Up = RegisterModule("c_fc", init.Conv1D(config.EmbeddingSize, config.ResolvedInnerSize, config.InitializerRange));
+        Down = RegisterModule("c_proj", init.Conv1D(config.ResolvedInnerSize, config.EmbeddingSize, config.InitializerRange / MathF.Sqrt(2f * config.LayerCount)));
     }
 
     /// <summary>The expansion, weight [C, inner].</summary>

@@ -10,22 +10,35 @@ public sealed class Gpt2Model : Module
 {
     private readonly RandomGenerator _random;
 
-    /// <summary>Creates a randomly initialised transformer (GPT-2's init: N(0, 0.02²), residual projections scaled).</summary>
+    /// <summary>
+    /// Creates a randomly initialised transformer (GPT-2's init: N(0, 0.02²), residual projections scaled). The generator,
+    /// which the blocks share, is registered as "random" (see <see cref="Module.NamedRandomGenerators"/>), so that
+    /// checkpoints can keep the state of the dropout masks.
+    /// </summary>
     /// <param name="config">The configuration (validated).</param>
     /// <param name="random">Seeded generator for initialisation and dropout.</param>
     public Gpt2Model(Gpt2Config config, RandomGenerator random)
+        : this(config, random, WeightInit.From(random))
+    {
+    }
+
+    /// <summary>Creates a transformer with parameters filled as <paramref name="init"/> says (zero when loading weights).</summary>
+    /// <param name="config">The configuration (validated).</param>
+    /// <param name="random">Seeded generator for dropout.</param>
+    /// <param name="init">Random or zero parameters.</param>
+    internal Gpt2Model(Gpt2Config config, RandomGenerator random, WeightInit init)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(random);
         config.Validate();
         Config = config;
-        _random = random;
-        TokenEmbedding = RegisterModule("wte", new Embedding(config.VocabSize, config.EmbeddingSize, random, config.InitializerRange));
-        PositionEmbedding = RegisterModule("wpe", new Embedding(config.MaxPositions, config.EmbeddingSize, random, config.InitializerRange / 2f));
+        _random = RegisterRandomGenerator("random", random);
+        TokenEmbedding = RegisterModule("wte", init.Embedding(config.VocabSize, config.EmbeddingSize, config.InitializerRange));
+        PositionEmbedding = RegisterModule("wpe", init.Embedding(config.MaxPositions, config.EmbeddingSize, config.InitializerRange / 2f));
         var blocks = new ModuleList<Gpt2Block>();
         for (var i = 0; i < config.LayerCount; i++)
         {
-            blocks.Add(new Gpt2Block(config, random));
+            blocks.Add(new Gpt2Block(config, random, init));
         }
 
         Blocks = RegisterModule("h", blocks);
@@ -56,8 +69,9 @@ public sealed class Gpt2Model : Module
     /// <param name="inputIds">Token ids, [B, T].</param>
     /// <param name="attentionMask">1 for real tokens, 0 for padding, [B, S]; the default value is null (all real).</param>
     /// <param name="positionIds">Explicit positions, [B, T]; the default value is null (derived).</param>
-    /// <param name="cache">Key/value cache for incremental decoding; the default value is null.</param>
+    /// <param name="cache">Key/value cache for incremental decoding, made for this model and batch; the default value is null.</param>
     /// <returns>Hidden states after ln_f.</returns>
+    /// <exception cref="ArgumentException">The mask has the wrong shape, or the cache was made for another layer count, batch size, head count or head size.</exception>
     public Tensor Forward(IntTensor inputIds, IntTensor? attentionMask = null, IntTensor? positionIds = null, KeyValueCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
@@ -67,6 +81,7 @@ public sealed class Gpt2Model : Module
         }
 
         int b = inputIds.Size(0), t = inputIds.Size(1);
+        cache?.EnsureFits(Config.LayerCount, b, Config.HeadCount, Config.HeadSize, nameof(cache));
         var past = cache?.Length ?? 0;
         if (attentionMask is not null && (attentionMask.Rank != 2 || attentionMask.Size(0) != b || attentionMask.Size(1) != past + t))
         {
@@ -84,7 +99,8 @@ public sealed class Gpt2Model : Module
 
         var x = TokenEmbedding.Forward(inputIds) + PositionEmbedding.Forward(positions);
         x = Tensor.Dropout(x, Config.EmbeddingDropout, IsTraining, _random);
-        var keyMask = attentionMask?.ToFloat();
+        // With a cache the mask is filled once into the cache's [B, capacity] buffer, which every layer reads.
+        var keyMask = attentionMask is null ? null : cache is null ? attentionMask.ToFloat() : cache.PrepareKeyMask(attentionMask, t);
         for (var i = 0; i < Blocks.Count; i++)
         {
             x = Blocks[i].Forward(x, keyMask, cache, i);

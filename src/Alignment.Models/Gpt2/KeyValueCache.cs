@@ -3,12 +3,14 @@ namespace Alignment.Models.Gpt2;
 /// <summary>
 /// Per-layer key and value buffers for incremental decoding: [B, H, capacity, D] each, filled from
 /// position 0. A forward pass with a cache appends its keys and values at <see cref="Length"/> and
-/// attends over everything cached so far.
+/// attends over everything cached so far. A cache fits one model and batch: using it with another layer count, batch
+/// size, head count or head size throws <see cref="ArgumentException"/>.
 /// </summary>
 public sealed class KeyValueCache
 {
     private readonly float[][] _keys;
     private readonly float[][] _values;
+    private readonly float[] _keyMask; // [B, capacity]
 
     /// <summary>Allocates an empty cache.</summary>
     /// <param name="layers">Number of layers.</param>
@@ -21,7 +23,11 @@ public sealed class KeyValueCache
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(heads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(headSize, 1);
         (LayerCount, Batch, Heads, Capacity, HeadSize) = (layers, batch, heads, capacity, headSize);
+        _keyMask = new float[batch * capacity];
+        KeyMask = new Tensor(TensorStorage.Wrap(_keyMask), [batch, capacity]);
         _keys = new float[layers][];
         _values = new float[layers][];
         for (var l = 0; l < layers; l++)
@@ -48,6 +54,13 @@ public sealed class KeyValueCache
 
     /// <summary>Number of positions cached so far.</summary>
     public int Length { get; private set; }
+
+    /// <summary>
+    /// The float key mask of the current forward pass, [B, capacity]: 1 for real keys, 0 for padding and for positions
+    /// not cached yet. Filled once per pass (<see cref="PrepareKeyMask(IntTensor, int)"/>) and read by every layer, so decoding
+    /// allocates no mask per layer or step.
+    /// </summary>
+    internal Tensor KeyMask { get; }
 
     /// <summary>Forgets every cached position.</summary>
     public void Reset() => Length = 0;
@@ -78,6 +91,67 @@ public sealed class KeyValueCache
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming both shapes unless the cache has <paramref name="layers"/> layers
+    /// (when given), <paramref name="batch"/> rows, <paramref name="heads"/> heads of <paramref name="headSize"/>.
+    /// </summary>
+    internal void EnsureFits(int? layers, int batch, int heads, int headSize, string paramName)
+    {
+        if ((layers is { } l && l != LayerCount) || batch != Batch || heads != Heads || headSize != HeadSize)
+        {
+            throw new ArgumentException(
+                $"The key/value cache has {Describe(layers is null ? null : LayerCount, Batch, Heads, HeadSize)} but is used with " +
+                $"{Describe(layers, batch, heads, headSize)}; create the cache for this model and batch (Gpt2LanguageModel.CreateCache).",
+                paramName);
+        }
+    }
+
+    /// <summary>
+    /// Fills <see cref="KeyMask"/> for a pass that adds <paramref name="count"/> positions: row r, position j &lt;
+    /// <see cref="Length"/> + count, is <paramref name="attentionMask"/>[r, j] (1 = real); later positions are 0.
+    /// </summary>
+    /// <param name="attentionMask">[B, Length + count] integer mask.</param>
+    /// <param name="count">The positions this pass adds.</param>
+    /// <returns><see cref="KeyMask"/>.</returns>
+    internal Tensor PrepareKeyMask(IntTensor attentionMask, int count)
+    {
+        var width = Length + count;
+        var given = attentionMask.Data; // [B, width]
+        for (var r = 0; r < Batch; r++)
+        {
+            var row = _keyMask.AsSpan(r * Capacity, Capacity);
+            for (var j = 0; j < width; j++)
+            {
+                row[j] = given[(r * width) + j];
+            }
+
+            row[width..].Clear();
+        }
+
+        return KeyMask;
+    }
+
+    /// <summary>
+    /// Fills <see cref="KeyMask"/> from a float mask [B, Length + count] (a caller of the attention layer's Forward that
+    /// did not go through the model), without allocating when the mask is contiguous.
+    /// </summary>
+    internal ReadOnlySpan<float> PrepareKeyMask(Tensor keyMask, int count)
+    {
+        var width = Length + count;
+        ReadOnlySpan<float> given = keyMask.IsContiguous ? keyMask.Span : keyMask.ToArray(); // [B, width]
+        for (var r = 0; r < Batch; r++)
+        {
+            var row = _keyMask.AsSpan(r * Capacity, Capacity);
+            given.Slice(r * width, width).CopyTo(row);
+            row[width..].Clear();
+        }
+
+        return _keyMask;
+    }
+
     /// <summary>Marks <paramref name="count"/> more positions as cached (after every layer wrote them).</summary>
     internal void Advance(int count) => Length += count;
+
+    private static string Describe(int? layers, int batch, int heads, int headSize) =>
+        (layers is { } l ? $"{l} layers, " : string.Empty) + $"batch {batch}, {heads} heads of size {headSize}";
 }

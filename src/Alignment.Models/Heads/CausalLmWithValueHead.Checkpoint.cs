@@ -20,7 +20,7 @@ public sealed partial class CausalLmWithValueHead
     public static CausalLmWithValueHead FromPretrained(string directory, ulong seed = 0, float headDropout = 0f)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var model = new CausalLmWithValueHead(new Gpt2LanguageModel(Gpt2Checkpoint.LoadConfig(directory), seed), seed, headDropout);
+        var model = new CausalLmWithValueHead(new Gpt2LanguageModel(Gpt2Checkpoint.LoadConfig(directory), seed, initialize: false), seed, headDropout);
         ValueHeadCheckpoint.Load(directory, model.Backbone, model.Head);
         model.Eval();
         return model;

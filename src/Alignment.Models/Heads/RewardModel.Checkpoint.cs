@@ -21,7 +21,7 @@ public sealed partial class RewardModel
     public static RewardModel FromPretrained(string directory, RewardPooling pooling = RewardPooling.LastToken, ulong seed = 0, float headDropout = 0f)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var backbone = new Gpt2Model(Gpt2Checkpoint.LoadConfig(directory), new RandomGenerator(seed));
+        var backbone = new Gpt2Model(Gpt2Checkpoint.LoadConfig(directory), new RandomGenerator(seed), WeightInit.Zeros);
         var model = new RewardModel(backbone, pooling, seed, headDropout);
         ValueHeadCheckpoint.Load(directory, model.Backbone, model.Head);
         model.Eval();

@@ -11,7 +11,10 @@ public sealed class ValueHead : Module
     private readonly float _dropout;
     private readonly RandomGenerator _random;
 
-    /// <summary>Creates the head with weights N(0, <paramref name="std"/>²) and a zero bias.</summary>
+    /// <summary>
+    /// Creates the head with weights N(0, <paramref name="std"/>²) and a zero bias. The generator is registered as
+    /// "random" (see <see cref="Module.NamedRandomGenerators"/>), so that checkpoints can keep the dropout's state.
+    /// </summary>
     /// <param name="hiddenSize">Size of the hidden states.</param>
     /// <param name="random">Seeded generator for initialisation and dropout.</param>
     /// <param name="dropout">Dropout before the projection. The default value is 0.</param>
@@ -25,7 +28,7 @@ public sealed class ValueHead : Module
         }
 
         _dropout = dropout;
-        _random = random;
+        _random = RegisterRandomGenerator("random", random);
         Summary = RegisterModule("summary", Linear.WithNormalInit(hiddenSize, 1, std, bias: true, random));
     }
 

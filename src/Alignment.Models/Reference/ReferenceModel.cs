@@ -18,7 +18,7 @@ public static class ReferenceModel
     public static Gpt2LanguageModel CreateFrom(Gpt2LanguageModel policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var reference = new Gpt2LanguageModel(policy.Config);
+        var reference = new Gpt2LanguageModel(policy.Config, seed: 0, initialize: false);
         reference.LoadStateDict(policy.StateDict());
         reference.Freeze();
         reference.Eval();

@@ -30,6 +30,12 @@ internal sealed record RewardModelCheckpointState
     /// <summary>The shuffling generator's state at the start of that epoch (it draws the epoch's order).</summary>
     public ulong[] EpochRandomState { get; init; } = [];
 
+    /// <summary>
+    /// The states of the model's random generators (dropout) after the last completed step, by dotted name
+    /// (<see cref="NN.Module.GetRandomStates"/>); null in checkpoints written before they were saved.
+    /// </summary>
+    public IReadOnlyDictionary<string, ulong[]>? ModelRandomStates { get; init; }
+
     public int TotalSteps { get; init; }
 
     public int TrainingPairCount { get; init; }

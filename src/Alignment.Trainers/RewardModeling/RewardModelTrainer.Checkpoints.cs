@@ -31,7 +31,10 @@ public sealed partial class RewardModelTrainer
             .FirstOrDefault();
     }
 
-    /// <summary>Writes model, optimizer and trainer state into "checkpoint-{step}" atomically (a temporary directory, then a rename).</summary>
+    /// <summary>
+    /// Writes model, optimizer and trainer state (with the random states of the shuffle and of the model's dropout) into
+    /// "checkpoint-{step}" atomically (a temporary directory, then a rename).
+    /// </summary>
     private void SaveCheckpoint()
     {
         var root = _options.CheckpointDirectory!;
@@ -79,6 +82,7 @@ public sealed partial class RewardModelTrainer
             Epoch = epochDone ? _epoch + 1 : _epoch,
             MicroBatch = epochDone ? 0 : _nextMicroBatch,
             EpochRandomState = epochDone ? _random.GetState() : _epochStartState,
+            ModelRandomStates = _modelRandomStates,
             TotalSteps = TotalSteps,
             TrainingPairCount = _trainingPairs.Count,
             Epochs = _options.Epochs,
@@ -88,7 +92,7 @@ public sealed partial class RewardModelTrainer
         };
     }
 
-    /// <summary>Restores model, optimizer, schedule and data position from a checkpoint; returns its step.</summary>
+    /// <summary>Restores model, optimizer, schedule, data position and random states from a checkpoint; returns its step.</summary>
     private int Resume(string path)
     {
         var checkpoint = File.Exists(Path.Combine(path, RewardModelCheckpointState.FileName))
@@ -117,6 +121,22 @@ public sealed partial class RewardModelTrainer
         catch (ArgumentException ex)
         {
             throw new InvalidDataException($"{checkpoint}: the optimizer state does not fit this model. {ex.Message}", ex);
+        }
+
+        if (saved.ModelRandomStates is { } randomStates)
+        {
+            try
+            {
+                _model.SetRandomStates(randomStates);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{checkpoint}: the saved random states do not fit this model. {ex.Message}", ex);
+            }
+        }
+        else
+        {
+            Log.NoModelRandomStates(_logger, checkpoint);
         }
 
         _scheduler!.CurrentStep = saved.GlobalStep;

@@ -11,6 +11,7 @@ public sealed partial class RewardModelTrainer
     private LearningRateScheduler? _scheduler;
     private RandomGenerator _random = null!;
     private ulong[] _epochStartState = [];
+    private IReadOnlyDictionary<string, ulong[]> _modelRandomStates = new Dictionary<string, ulong[]>();
     private int _epoch;
     private int _nextMicroBatch;
     private int _lastEvaluationStep = -1;
@@ -47,6 +48,7 @@ public sealed partial class RewardModelTrainer
         _scheduler = new LearningRateScheduler(_optimizer, LearningRateSchedules.Create(_options.Schedule, warmup, TotalSteps), _options.LearningRate);
         _random = new RandomGenerator(_options.Seed);
         int? resumedFrom = _options.ResumeFromCheckpoint is { } resume ? Resume(resume) : null;
+        _modelRandomStates = _model.GetRandomStates();
         Log.RewardTrainingStarted(_logger, tokens.Length, _options.Epochs, TotalSteps, _options.BatchSize * _options.GradientAccumulationSteps, _options.LearningRate);
 
         RewardModelMetrics? last = null;
@@ -154,6 +156,9 @@ public sealed partial class RewardModelTrainer
         optimizer.Step();
         _scheduler!.Step();
         CompletedSteps = step;
+        // The dropout generators as they stand between steps: a checkpoint of this step resumes from here, even when
+        // training is cancelled in the middle of the next step's micro-batches.
+        _modelRandomStates = _model.GetRandomStates();
         var epoch = _epoch + ((double)to / MicroBatchesPerEpoch);
         return new RewardModelMetrics(step, epoch, lossSum / stepPairs, statistics.Accuracy, statistics.MeanMargin, learningRate, gradNorm);
     }

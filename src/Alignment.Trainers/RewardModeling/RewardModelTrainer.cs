@@ -17,9 +17,9 @@ namespace Alignment.Trainers.RewardModeling;
 /// Create one with <see cref="CreateBuilder"/>. A trainer is not thread-safe, and <see cref="Train"/> runs once.
 /// </summary>
 /// <remarks>
-/// A resumed run gives the same weights as an uninterrupted one when the model has no dropout: the trainer saves the
-/// model, the optimizer, the schedule position and its own shuffling state, but the model's dropout generators live
-/// inside the model and are not part of the checkpoint.
+/// A resumed run gives the same weights as an uninterrupted one, with or without dropout: a checkpoint holds the model,
+/// the optimizer, the schedule position, the trainer's shuffling state and the states of the model's random generators
+/// (<see cref="NN.Module.GetRandomStates"/>, which draw the dropout masks), all as they stood after the checkpoint's step.
 /// </remarks>
 public sealed partial class RewardModelTrainer
 {

@@ -21,6 +21,21 @@ public class TensorScopeTests
     }
 
     [Fact]
+    public void DetachFromScope_KeepsTheStorageBeyondTheScope()
+    {
+        Tensor kept;
+        Tensor dropped;
+        using (TensorScope.Begin())
+        {
+            kept = Tensor.Full(3f, 2).DetachFromScope();
+            dropped = Tensor.Full(3f, 2);
+        }
+
+        Assert.Equal([3f, 3f], kept.ToArray());
+        Assert.Throws<ObjectDisposedException>(() => dropped.ToArray());
+    }
+
+    [Fact]
     public void RepeatedSteps_ReachSteadyState_WithoutNewStorage()
     {
         var w = Tensor.RandomNormal(new RandomGenerator(1), 0f, 1f, 16, 8);

@@ -1,3 +1,4 @@
+using Alignment.Trainers.Losses;
 using Alignment.Trainers.RewardModeling;
 using Alignment.Trainers.Tests.Testing;
 
@@ -12,15 +13,97 @@ public class RewardModelTrainerCheckpointTests
     [InlineData(3)] // mid-epoch
     [InlineData(4)] // at the end of the first epoch
     [InlineData(5)] // first step of the second epoch
-    public void Resume_AfterCancellingAtStep_GivesTheSameWeightsAsRunningStraightThrough(int stopAfter)
+    public void Resume_AfterCancellingAtStep_GivesTheSameWeightsAsRunningStraightThrough(int stopAfter) =>
+        AssertResumeEqualsStraightRun(stopAfter, dropout: 0f);
+
+    // Embedding, residual and head dropout 0.1: the checkpoint must carry the dropout generators' states.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Resume_WithDropout_GivesTheSameWeightsAsRunningStraightThrough(int stopAfter) =>
+        AssertResumeEqualsStraightRun(stopAfter, dropout: 0.1f);
+
+    [Fact]
+    public void Resume_AfterCancellingMidStep_WithDropout_GivesTheSameWeightsAsRunningStraightThrough()
+    {
+        // Cancelled after the first of step 4's two micro-batches: that micro-batch drew dropout masks, but the
+        // checkpoint of step 3 must hold the generators as they stood after step 3.
+        var pairs = SyntheticPreferences.Pairs(30, seed: 21);
+        var straight = TinyModels.RewardModel(VocabularySize, seed: 7, dropout: 0.1f);
+        var straightResult = Configured(RewardModelTrainerTests.Builder(straight, pairs)).Build().Train();
+
+        using var dir = new TempDirectory();
+        using var cancellation = new CancellationTokenSource();
+        var interrupted = Configured(RewardModelTrainerTests.Builder(TinyModels.RewardModel(VocabularySize, seed: 7, dropout: 0.1f), pairs))
+            .Configure(o => o.CheckpointDirectory = dir.Path)
+            .WithLoss(new CancellingLoss(cancellation, cancelOnCall: 7))
+            .Build();
+        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Train(cancellation.Token));
+        Assert.Equal(3, interrupted.CompletedSteps);
+
+        var resumed = TinyModels.RewardModel(VocabularySize, seed: 99, dropout: 0.1f);
+        var resumedResult = Configured(RewardModelTrainerTests.Builder(resumed, pairs)).Configure(o => o.ResumeFromCheckpoint = dir.Path).Build().Train();
+
+        Assert.Equal(3, resumedResult.ResumedFromStep);
+        Assert.Equal(straightResult.LastMetrics, resumedResult.LastMetrics);
+        AssertSameWeights(straight, resumed);
+    }
+
+    [Fact]
+    public void Resume_WithDropout_RestoresTheModelsRandomStates()
+    {
+        using var dir = new TempDirectory();
+        var pairs = SyntheticPreferences.Pairs(30, 21);
+        var model = TinyModels.RewardModel(VocabularySize, seed: 7, dropout: 0.1f);
+        Configured(RewardModelTrainerTests.Builder(model, pairs)).Configure(o => o.CheckpointDirectory = dir.Path).Build().Train();
+        var resumed = TinyModels.RewardModel(VocabularySize, seed: 1, dropout: 0.1f);
+        Assert.NotEqual(model.GetRandomStates()["transformer.random"], resumed.GetRandomStates()["transformer.random"]);
+
+        Configured(RewardModelTrainerTests.Builder(resumed, pairs)).Configure(o => o.ResumeFromCheckpoint = dir.Path).Build().Train();
+
+        Assert.Equal(["transformer.random", "v_head.random"], resumed.GetRandomStates().Keys);
+        Assert.Equal(model.GetRandomStates(), resumed.GetRandomStates());
+    }
+
+    [Fact]
+    public void Resume_FromACheckpointWithoutRandomStates_WarnsAndTrains()
+    {
+        using var dir = new TempDirectory();
+        var pairs = SyntheticPreferences.Pairs(30, 21);
+        Configured(RewardModelTrainerTests.Builder(TinyModels.RewardModel(VocabularySize, seed: 7), pairs))
+            .Configure(o =>
+            {
+                o.CheckpointDirectory = dir.Path;
+                o.CheckpointSteps = 4;
+            })
+            .Build()
+            .Train();
+        var checkpoint = Path.Combine(dir.Path, "checkpoint-4");
+        var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, "trainer_state.json")))!.AsObject();
+        Assert.True(state.Remove("model_random_states"));
+        File.WriteAllText(Path.Combine(checkpoint, "trainer_state.json"), state.ToJsonString());
+        var logger = new ListLogger();
+
+        var result = Configured(RewardModelTrainerTests.Builder(TinyModels.RewardModel(VocabularySize, seed: 7), pairs))
+            .Configure(o => o.ResumeFromCheckpoint = checkpoint)
+            .WithLogger(logger)
+            .Build()
+            .Train();
+
+        Assert.Equal(4, result.ResumedFromStep);
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("holds no random states", StringComparison.Ordinal));
+    }
+
+    private static void AssertResumeEqualsStraightRun(int stopAfter, float dropout)
     {
         var pairs = SyntheticPreferences.Pairs(30, seed: 21);
-        var straight = TinyModels.RewardModel(VocabularySize, seed: 7);
+        var straight = TinyModels.RewardModel(VocabularySize, seed: 7, dropout: dropout);
         var straightResult = Configured(RewardModelTrainerTests.Builder(straight, pairs)).Build().Train();
         Assert.Equal(8, straightResult.Steps);
 
         using var dir = new TempDirectory();
-        var first = TinyModels.RewardModel(VocabularySize, seed: 7);
+        var first = TinyModels.RewardModel(VocabularySize, seed: 7, dropout: dropout);
         using var cancellation = new CancellationTokenSource();
         var saved = new List<string>();
         var interrupted = Configured(RewardModelTrainerTests.Builder(first, pairs))
@@ -39,7 +122,7 @@ public class RewardModelTrainerCheckpointTests
         Assert.Equal([Path.Combine(dir.Path, $"checkpoint-{stopAfter}")], saved);
 
         // A model with other initial weights: everything must come from the checkpoint.
-        var resumed = TinyModels.RewardModel(VocabularySize, seed: 99);
+        var resumed = TinyModels.RewardModel(VocabularySize, seed: 99, dropout: dropout);
         var resumedResult = Configured(RewardModelTrainerTests.Builder(resumed, pairs))
             .Configure(o => o.ResumeFromCheckpoint = dir.Path)
             .Build()
@@ -113,6 +196,23 @@ public class RewardModelTrainerCheckpointTests
             .Configure(o => o.ResumeFromCheckpoint = dir.Path)
             .Build();
         Assert.Contains("holds no checkpoint", Assert.Throws<InvalidDataException>(() => trainer.Train()).Message);
+    }
+
+    /// <summary>The default pairwise loss, cancelling a token on its <c>cancelOnCall</c>-th call (one call per micro-batch).</summary>
+    private sealed class CancellingLoss(CancellationTokenSource cancellation, int cancelOnCall) : IRewardLoss
+    {
+        private readonly PairwiseLoss _loss = new();
+        private int _calls;
+
+        public Tensor Compute(Tensor chosenRewards, Tensor rejectedRewards, Tensor? margins = null)
+        {
+            if (++_calls == cancelOnCall)
+            {
+                cancellation.Cancel();
+            }
+
+            return _loss.Compute(chosenRewards, rejectedRewards, margins);
+        }
     }
 
     private static RewardModelTrainerBuilder Configured(RewardModelTrainerBuilder builder) =>

@@ -3,10 +3,10 @@ using Alignment.Models.Heads;
 
 namespace Alignment.Trainers.Tests.Testing;
 
-/// <summary>Tiny GPT-2 reward models without dropout, quick to train on a CPU.</summary>
+/// <summary>Tiny GPT-2 reward models, quick to train on a CPU; without dropout unless asked for.</summary>
 internal static class TinyModels
 {
-    public static RewardModel RewardModel(int vocabSize, ulong seed, int width = 16, int layers = 1, int positions = 32)
+    public static RewardModel RewardModel(int vocabSize, ulong seed, int width = 16, int layers = 1, int positions = 32, float dropout = 0f)
     {
         var config = new Gpt2Config
         {
@@ -15,13 +15,13 @@ internal static class TinyModels
             EmbeddingSize = width,
             LayerCount = layers,
             HeadCount = 2,
-            EmbeddingDropout = 0f,
-            ResidualDropout = 0f,
+            EmbeddingDropout = dropout,
+            ResidualDropout = dropout,
             AttentionDropout = 0f,
             BosTokenId = null,
             EosTokenId = null,
         };
-        return new RewardModel(new Gpt2Model(config, new RandomGenerator(seed)), RewardPooling.LastToken, seed + 1000);
+        return new RewardModel(new Gpt2Model(config, new RandomGenerator(seed)), RewardPooling.LastToken, seed + 1000, headDropout: dropout);
     }
 
     /// <summary>Copies of every state-dict tensor's values, by name.</summary>

@@ -84,8 +84,11 @@ internal static class Gemm
         fixed (float* pa = a, pb = b, pc = c)
         {
             var first = new GemmArgs(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            // Whole products per thread when they are too small to split, or numerous enough to balance:
+            // no fork per product and no operand packed twice.
             long work = (long)m * n * k;
-            bool parallelBatches = threads > 1 && batchCount > 1 && work < ParallelWork
+            bool parallelBatches = threads > 1 && batchCount > 1
+                && (work < ParallelWork || batchCount >= 2 * threads)
                 && work * batchCount >= ParallelWork && OutputsDisjoint(m, n, ldc, strideC, batchCount);
             if (!parallelBatches)
             {

@@ -12,6 +12,8 @@ internal static unsafe class GemmSmallM
 {
     public const int MaxRows = 16;
 
+    private const long OverDecomposeWork = 1L << 24;
+
     // Columns per thread chunk are multiples of this (NN: whole 16-float steps; NT: triples of B rows).
     private const int ColumnUnit = 16;
 
@@ -25,9 +27,12 @@ internal static unsafe class GemmSmallM
             args = g.WithA(copy, g.K);
         }
 
+        // Splitting n duplicates nothing, so large products get several chunks per thread, handed out
+        // dynamically: a core slowed down by other work then takes fewer of them.
         int unit = g.TransB ? 3 : ColumnUnit;
         int units = (g.N + unit - 1) / unit;
-        int chunks = Math.Min(threads, units);
+        int perThread = threads > 1 && (long)g.M * g.N * g.K >= OverDecomposeWork ? 4 : 1;
+        int chunks = Math.Min(threads * perThread, units);
         if (chunks <= 1)
         {
             RunRange(args, 0, g.N);

@@ -9,9 +9,9 @@ using RewardModelingSample;
 
 var stopwatch = Stopwatch.StartNew();
 
-// 1. Preference data: 300 questions with three ranked answers each (KoChatGPT's layout), split by question so that no
+// 1. Preference data: 1000 questions with three ranked answers each (KoChatGPT's layout), split by question so that no
 //    question has pairs on both sides, then expanded into all 3 pairs per question.
-var rankings = SyntheticFeedback.Rankings(300, seed: 1);
+var rankings = SyntheticFeedback.Rankings(1000, seed: 1);
 var split = DataSplitter.Split(rankings, evaluationFraction: 0.1, seed: 2);
 var train = RankedCompletions.Expand(split.Train, RankingExpansion.AllPairs);
 var heldOut = RankedCompletions.Expand(split.Evaluation, RankingExpansion.AllPairs);
@@ -46,7 +46,7 @@ var trainer = RewardModelTrainer.CreateBuilder()
     .WithProgress(new ConsoleProgressBar())
     .Configure(o =>
     {
-        o.Epochs = 2;
+        o.Epochs = 3;
         o.BatchSize = 16;
         o.LearningRate = 2e-3;
         o.WarmupRatio = 0.1;

@@ -11,8 +11,6 @@ namespace Alignment.Kernels;
 internal static unsafe class GemmBlocked<TKernel>
     where TKernel : struct, IGemmMicroKernel
 {
-    private const long OverDecomposeWork = 1L << 26;
-
     public static void Run(in GemmArgs g, int threads)
     {
         int mr = TKernel.MR;
@@ -21,12 +19,10 @@ internal static unsafe class GemmBlocked<TKernel>
         int nPanels = (g.N + nr - 1) / nr;
 
         // Each chunk packs the operand that is not split, so split the dimension whose
-        // duplicated packing (k·n when splitting m, k·m when splitting n) is the smaller.
-        // Large products get two chunks per thread, handed out dynamically: a little more packing,
-        // but a core slowed down by other work no longer holds up the whole product.
+        // duplicated packing (k·n when splitting m, k·m when splitting n) is the smaller. One chunk per
+        // thread: more (for balance when other work shares the cores) measured slower on a quiet machine.
         bool splitM = g.M >= g.N;
-        int perThread = threads > 1 && (long)g.M * g.N * g.K >= OverDecomposeWork ? 2 : 1;
-        int chunks = Math.Min(threads * perThread, splitM ? mPanels : nPanels);
+        int chunks = Math.Min(threads, splitM ? mPanels : nPanels);
         if (chunks <= 1)
         {
             RunRange(g, 0, g.M, 0, g.N);

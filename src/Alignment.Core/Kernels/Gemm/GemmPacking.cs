@@ -17,20 +17,18 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(in GemmArgs g, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
+        if (g.TransA)
+        {
+            // A stored [k, m]: row p of the block is contiguous, so walk it once and scatter mr-wide pieces.
+            ScatterRows(g.A + ((nint)p0 * g.Lda) + i0, g.Lda, kc, mc, mr, dst);
+            return;
+        }
+
+        // A stored [m, k]: each row is contiguous along p, so interleave up to 8 rows at once.
         for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
-            float* panel = dst + ((nint)ir * kc);
-            if (g.TransA)
-            {
-                // A stored [k, m]: the mr values of one p are contiguous.
-                CopyRows(g.A + ((nint)p0 * g.Lda) + i0 + ir, g.Lda, kc, rows, mr, panel);
-            }
-            else
-            {
-                // A stored [m, k]: each row is contiguous along p, so interleave up to 8 rows at once.
-                GemmTranspose.Interleave8(g.A + ((nint)(i0 + ir) * g.Lda) + p0, g.Lda, rows, kc, mr, panel, mr);
-            }
+            GemmTranspose.Interleave8(g.A + ((nint)(i0 + ir) * g.Lda) + p0, g.Lda, rows, kc, mr, dst + ((nint)ir * kc), mr);
         }
     }
 
@@ -43,7 +41,7 @@ internal static unsafe class GemmPacking
     {
         if (!g.TransB)
         {
-            PackBRows(g.B + ((nint)p0 * g.Ldb) + j0, g.Ldb, kc, nc, nr, dst);
+            ScatterRows(g.B + ((nint)p0 * g.Ldb) + j0, g.Ldb, kc, nc, nr, dst);
             return;
         }
 
@@ -67,26 +65,51 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // B stored [k, n]: row p of the block is contiguous; walk it once, scattering nr-wide pieces to the panels.
+    // Rows of the block are contiguous: row p (kc rows, ld apart) is read once, front to back, and cut into
+    // width-wide pieces, piece q going to dst[q·width·kc + p·width]; the last piece is zero-padded. Reading
+    // whole rows keeps the source accesses sequential (and clear of the L1 set conflicts that walking one
+    // narrow panel down a power-of-two row stride would cause).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackBRows(float* src, nint ld, int kc, int nc, int nr, float* dst)
+    private static void ScatterRows(float* src, nint ld, int kc, int extent, int width, float* dst)
     {
-        int fullPanels = nc / nr;
-        int edge = nc - (fullPanels * nr);
-        nint panelSize = (nint)nr * kc;
+        int full = extent / width;
+        int edge = extent - (full * width);
+        nint panelSize = (nint)width * kc;
         for (nint p = 0; p < kc; p++)
         {
             float* s = src + (p * ld);
-            float* d = dst + (p * nr);
-            for (int q = 0; q < fullPanels; q++)
+            float* d = dst + (p * width);
+            if (width == 6)
             {
-                for (int j = 0; j < nr; j += 8)
+                for (int q = 0; q < full; q++)
                 {
-                    Vector256.Store(Vector256.Load(s + j), d + j);
+                    Vector128.Store(Vector128.Load(s), d);
+                    *(ulong*)(d + 4) = *(ulong*)(s + 4);
+                    s += 6;
+                    d += panelSize;
                 }
+            }
+            else if ((width & 7) == 0)
+            {
+                for (int q = 0; q < full; q++)
+                {
+                    for (int j = 0; j < width; j += 8)
+                    {
+                        Vector256.Store(Vector256.Load(s + j), d + j);
+                    }
 
-                s += nr;
-                d += panelSize;
+                    s += width;
+                    d += panelSize;
+                }
+            }
+            else
+            {
+                for (int q = 0; q < full; q++)
+                {
+                    new ReadOnlySpan<float>(s, width).CopyTo(new Span<float>(d, width));
+                    s += width;
+                    d += panelSize;
+                }
             }
 
             if (edge > 0)
@@ -97,54 +120,10 @@ internal static unsafe class GemmPacking
                     d[j] = s[j];
                 }
 
-                for (; j < nr; j++)
+                for (; j < width; j++)
                 {
                     d[j] = 0f;
                 }
-            }
-        }
-    }
-
-    // dst[p·width + r] = src[p·ld + r] for r < rows, zero up to width.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyRows(float* src, nint ld, int kc, int rows, int width, float* dst)
-    {
-        if (rows == 8 && width == 8)
-        {
-            for (nint p = 0; p < kc; p++)
-            {
-                Vector256.Store(Vector256.Load(src + (p * ld)), dst + (p * 8));
-            }
-
-            return;
-        }
-
-        if (rows == 6 && width == 6)
-        {
-            for (nint p = 0; p < kc; p++)
-            {
-                float* s = src + (p * ld);
-                float* d = dst + (p * 6);
-                Vector128.Store(Vector128.Load(s), d);
-                *(ulong*)(d + 4) = *(ulong*)(s + 4);
-            }
-
-            return;
-        }
-
-        for (nint p = 0; p < kc; p++)
-        {
-            float* s = src + (p * ld);
-            float* d = dst + (p * width);
-            int r = 0;
-            for (; r < rows; r++)
-            {
-                d[r] = s[r];
-            }
-
-            for (; r < width; r++)
-            {
-                d[r] = 0f;
             }
         }
     }

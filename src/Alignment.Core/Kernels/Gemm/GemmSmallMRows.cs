@@ -53,8 +53,8 @@ internal static unsafe class GemmSmallMRows
             {
                 float* bp = b + (p * ldb);
 
-                // Rows PrefetchRows further down; past the end of B they are only hints that cannot fault.
-                float* ahead = bp + (PrefetchRows * ldb);
+                // Rows PrefetchRows further down (near the end of B, the current rows again).
+                float* ahead = p + PrefetchRows + Depth <= k ? bp + (PrefetchRows * ldb) : bp;
                 int q = 0;
                 int i = 0;
                 for (; i + 2 <= m; i += 2)
@@ -87,6 +87,8 @@ internal static unsafe class GemmSmallMRows
     }
 
     // C[2, nc] += A[2, 4] · B[4, nc]; 16 columns per step, prefetching one line of two rows ahead per step.
+    // Each row's four products form two chains (one started by a multiply) joined by an add: shorter
+    // dependency chains, and part of the work moves to the floating-point add pipes.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows2Depth4(float* a, nint lda, float* b, nint ldb, float* c, nint ldc, nint nc, float* pf, nint pfStride)
     {
@@ -109,35 +111,31 @@ internal static unsafe class GemmSmallMRows
             Vector256<float> v1 = Vector256.Load(b1 + j);
             Vector256<float> v2 = Vector256.Load(b2 + j);
             Vector256<float> v3 = Vector256.Load(b3 + j);
-            Vector256<float> s0 = Vector256.Load(c + j);
-            Vector256<float> s1 = Vector256.Load(c1 + j);
-            s0 = Fma.MultiplyAdd(x00, v0, s0);
-            s1 = Fma.MultiplyAdd(x10, v0, s1);
-            s0 = Fma.MultiplyAdd(x01, v1, s0);
-            s1 = Fma.MultiplyAdd(x11, v1, s1);
+            Vector256<float> s0 = Fma.MultiplyAdd(x00, v0, Vector256.Load(c + j));
+            Vector256<float> s1 = Fma.MultiplyAdd(x10, v0, Vector256.Load(c1 + j));
+            Vector256<float> t0 = x01 * v1;
+            Vector256<float> t1 = x11 * v1;
             s0 = Fma.MultiplyAdd(x02, v2, s0);
             s1 = Fma.MultiplyAdd(x12, v2, s1);
-            s0 = Fma.MultiplyAdd(x03, v3, s0);
-            s1 = Fma.MultiplyAdd(x13, v3, s1);
-            Vector256.Store(s0, c + j);
-            Vector256.Store(s1, c1 + j);
+            t0 = Fma.MultiplyAdd(x03, v3, t0);
+            t1 = Fma.MultiplyAdd(x13, v3, t1);
+            Vector256.Store(s0 + t0, c + j);
+            Vector256.Store(s1 + t1, c1 + j);
 
             v0 = Vector256.Load(b + j + 8);
             v1 = Vector256.Load(b1 + j + 8);
             v2 = Vector256.Load(b2 + j + 8);
             v3 = Vector256.Load(b3 + j + 8);
-            s0 = Vector256.Load(c + j + 8);
-            s1 = Vector256.Load(c1 + j + 8);
-            s0 = Fma.MultiplyAdd(x00, v0, s0);
-            s1 = Fma.MultiplyAdd(x10, v0, s1);
-            s0 = Fma.MultiplyAdd(x01, v1, s0);
-            s1 = Fma.MultiplyAdd(x11, v1, s1);
+            s0 = Fma.MultiplyAdd(x00, v0, Vector256.Load(c + j + 8));
+            s1 = Fma.MultiplyAdd(x10, v0, Vector256.Load(c1 + j + 8));
+            t0 = x01 * v1;
+            t1 = x11 * v1;
             s0 = Fma.MultiplyAdd(x02, v2, s0);
             s1 = Fma.MultiplyAdd(x12, v2, s1);
-            s0 = Fma.MultiplyAdd(x03, v3, s0);
-            s1 = Fma.MultiplyAdd(x13, v3, s1);
-            Vector256.Store(s0, c + j + 8);
-            Vector256.Store(s1, c1 + j + 8);
+            t0 = Fma.MultiplyAdd(x03, v3, t0);
+            t1 = Fma.MultiplyAdd(x13, v3, t1);
+            Vector256.Store(s0 + t0, c + j + 8);
+            Vector256.Store(s1 + t1, c1 + j + 8);
         }
 
         if (j < nc)

@@ -45,4 +45,9 @@ public class IndexingTests
         Assert.InRange(dropped, 200, 300);
         Assert.Same(x, Tensor.Dropout(x, 0.25f, training: false, new RandomGenerator(5)));
     }
+
+    [Fact]
+    public void Dropout_GradientMatchesFiniteDifferences_ForAFixedMask() =>
+        // A fresh generator per call draws the same mask every time, so the op is a fixed function of x.
+        GradCheck.Check(x => Tensor.Dropout(x[0], 0.3f, training: true, new RandomGenerator(9)), [GradCheck.Random(7, 4, 5)]);
 }

@@ -32,11 +32,7 @@ public sealed class Embedding : Module
             return;
         }
 
-        var s = Weight.Span;
-        for (var i = 0; i < s.Length; i++)
-        {
-            s[i] = std * random.NextNormal();
-        }
+        Weight.FillNormal(random, 0f, std);
     }
 
     /// <summary>The table, [count, dimension].</summary>

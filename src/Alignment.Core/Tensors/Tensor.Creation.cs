@@ -75,13 +75,18 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(random);
         var t = Empty(shape);
-        var s = t.Span;
+        t.FillNormal(random, mean, std);
+        return t;
+    }
+
+    /// <summary>Overwrites a contiguous tensor with N(<paramref name="mean"/>, <paramref name="std"/>²) samples, without recording an operation.</summary>
+    internal void FillNormal(RandomGenerator random, float mean, float std)
+    {
+        var s = Span;
         for (var i = 0; i < s.Length; i++)
         {
             s[i] = mean + (std * random.NextNormal());
         }
-
-        return t;
     }
 
     /// <summary>Samples uniformly from [<paramref name="low"/>, <paramref name="high"/>).</summary>

@@ -36,11 +36,7 @@ public sealed class Conv1D : Module
             return;
         }
 
-        var s = Weight.Span;
-        for (var i = 0; i < s.Length; i++)
-        {
-            s[i] = std * random.NextNormal();
-        }
+        Weight.FillNormal(random, 0f, std);
     }
 
     /// <summary>The weight, [in, out].</summary>

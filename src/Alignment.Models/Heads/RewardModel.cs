@@ -72,7 +72,8 @@ public sealed partial class RewardModel : Module
         {
             if (attentionMask is null)
             {
-                return values.Mean(1);
+                // Same arithmetic as the masked path (a division), so an all-ones mask gives bit-identical rewards.
+                return values.Sum(1) / Tensor.Scalar(t);
             }
 
             var mask = attentionMask.ToFloat();

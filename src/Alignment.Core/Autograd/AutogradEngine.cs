@@ -55,6 +55,29 @@ internal static class AutogradEngine
         return grad.Span;
     }
 
+    /// <summary>
+    /// The gradient buffer of <paramref name="t"/> for a contribution that covers every element: when
+    /// <paramref name="t"/> has no gradient yet the buffer is allocated without zeroing and
+    /// <paramref name="accumulate"/> is false, so the caller must overwrite all of it; otherwise the caller adds to it.
+    /// </summary>
+    public static Span<float> GradSpanForWrite(Tensor t, out bool accumulate)
+    {
+        var grad = t.Grad;
+        if (grad is not null)
+        {
+            accumulate = true;
+            return grad.Span;
+        }
+
+        var storage = t.IsLeaf
+            ? TensorStorage.AllocateUnscoped(t.ElementCount, zero: false)
+            : TensorStorage.Wrap(TensorPool.Rent(t.ElementCount, zero: false));
+        grad = new Tensor(storage, (int[])t.ShapeArray.Clone());
+        t.Grad = grad;
+        accumulate = false;
+        return grad.Span;
+    }
+
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
     {
         if (!root.RequiresGrad)

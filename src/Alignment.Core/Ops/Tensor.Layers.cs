@@ -78,6 +78,59 @@ public sealed partial class Tensor
     }
 
     /// <summary>
+    /// Causal multi-head self-attention read from a fused q/k/v projection: <paramref name="qkv"/> [B, T, 3·C] holds
+    /// q, k and v side by side, each [H, D] per position (GPT-2's c_attn output). Returns the heads merged back,
+    /// [B, T, C]: the same values as splitting into heads, <see cref="ScaledDotProductAttention"/> with
+    /// causal = true and merging, without copying the heads apart or together.
+    /// </summary>
+    /// <param name="qkv">The fused projection, [B, T, 3·C].</param>
+    /// <param name="heads">Number of heads H; must divide C.</param>
+    /// <param name="keyMask">[B, T] marking real keys with 1 and padding with 0, or null. The default value is null.</param>
+    /// <param name="scale">Score scale; the default value (null) is 1/√D.</param>
+    /// <returns>[B, T, C].</returns>
+    public static Tensor CausalSelfAttention(Tensor qkv, int heads, Tensor? keyMask = null, float? scale = null)
+    {
+        ArgumentNullException.ThrowIfNull(qkv);
+        if (qkv.Rank != 3 || qkv._shape[2] % 3 != 0)
+        {
+            throw new ArgumentException($"CausalSelfAttention needs qkv [B, T, 3·C], got {Shapes.Format(qkv._shape)}.", nameof(qkv));
+        }
+
+        int batch = qkv._shape[0], t = qkv._shape[1], c = qkv._shape[2] / 3;
+        if (heads < 1 || c % heads != 0)
+        {
+            throw new ArgumentException($"The head count {heads} must be positive and divide C = {c}.", nameof(heads));
+        }
+
+        if (keyMask is not null && (keyMask.Rank != 2 || keyMask._shape[0] != batch || keyMask._shape[1] != t))
+        {
+            throw new ArgumentException($"The key mask must be [{batch}, {t}], got {Shapes.Format(keyMask._shape)}.", nameof(keyMask));
+        }
+
+        int dim = c / heads;
+        var x = qkv.Contiguous();
+        ReadOnlySpan<float> maskValues = keyMask is null ? [] : keyMask.IsContiguous ? keyMask.Span : keyMask.ToArray();
+        var sc = scale ?? 1f / MathF.Sqrt(dim);
+        var y = Empty([batch, t, c]);
+        var scores = batch * heads * t * t;
+        if (!AutogradEngine.ShouldRecord(x))
+        {
+            using var scratch = new PooledBuffer(scores, zero: false);
+            PackedAttentionKernels.Forward(x.Span, maskValues, y.Span, scratch.Span, batch, heads, t, dim, sc);
+            return y;
+        }
+
+        var att = new Tensor(TensorStorage.Allocate(scores, zero: false), [batch, heads, t, t]);
+        PackedAttentionKernels.Forward(x.Span, maskValues, y.Span, att.Span, batch, heads, t, dim, sc);
+        AutogradEngine.Record(y, "CausalSelfAttention", [x], g =>
+        {
+            var dx = AutogradEngine.GradSpanForWrite(x, out var accumulate);
+            PackedAttentionKernels.Backward(g.Span, x.Span, att.Span, dx, batch, heads, t, dim, sc, accumulate);
+        });
+        return y;
+    }
+
+    /// <summary>
     /// Scaled dot-product attention softmax(q·kᵀ·scale + masks)·v per batch and head, fused.
     /// q [B, H, Tq, D]; k, v [B, H, S, D]. With <paramref name="causal"/>, query i (absolute position
     /// <paramref name="queryOffset"/> + i) sees keys j ≤ queryOffset + i. <paramref name="keyMask"/> [B, S]

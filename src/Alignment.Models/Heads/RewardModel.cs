@@ -72,7 +72,8 @@ public sealed partial class RewardModel : Module
         {
             if (attentionMask is null)
             {
-                return values.Mean(1);
+                // Divided like the masked mean below, so an all-ones mask gives bit-for-bit the same reward.
+                return values.Sum(1) / Tensor.Scalar(t);
             }
 
             var mask = attentionMask.ToFloat();

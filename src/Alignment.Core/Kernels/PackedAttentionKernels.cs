@@ -13,7 +13,7 @@ namespace Alignment.Kernels;
 internal static class PackedAttentionKernels
 {
     /// <summary>Query rows per block: a block of rows [i0, i1) multiplies keys [0, i1) only.</summary>
-    internal const int QueryBlock = 32;
+    internal const int QueryBlock = 64;
 
     // qkv: [B, T, 3C]; keyMask: empty or [B, T] (0 = hidden key); output: [B, T, C]; att: [B, H, T, T] probabilities
     // (each query block's rows are valid up to the block's last key; later columns are not written).

@@ -33,13 +33,14 @@ public sealed partial class Tensor
         {
             AutogradEngine.Record(y, "LayerNorm", [xc, w, b], g =>
             {
-                using var dxScratch = xc.RequiresGrad ? default : new PooledBuffer(xc.ElementCount, zero: true);
+                using var dxScratch = xc.RequiresGrad ? default : new PooledBuffer(xc.ElementCount, zero: false);
                 using var dwScratch = w.RequiresGrad ? default : new PooledBuffer(cols, zero: true);
                 using var dbScratch = b.RequiresGrad ? default : new PooledBuffer(cols, zero: true);
+                var accumulateDx = false;
                 LayerNormKernels.Backward(g.Span, xc.Span, w.Span, mean.Span, rstd.Span,
-                    xc.RequiresGrad ? AutogradEngine.GradSpan(xc) : dxScratch.Span,
+                    xc.RequiresGrad ? AutogradEngine.GradSpanForWrite(xc, out accumulateDx) : dxScratch.Span,
                     w.RequiresGrad ? AutogradEngine.GradSpan(w) : dwScratch.Span,
-                    b.RequiresGrad ? AutogradEngine.GradSpan(b) : dbScratch.Span, rows, cols);
+                    b.RequiresGrad ? AutogradEngine.GradSpan(b) : dbScratch.Span, rows, cols, accumulateDx);
             });
         }
 
@@ -49,7 +50,23 @@ public sealed partial class Tensor
     /// <summary>GELU with the tanh approximation (Hugging Face "gelu_new", PyTorch approximate="tanh").</summary>
     /// <param name="x">Input.</param>
     /// <returns>The activation.</returns>
-    public static Tensor Gelu(Tensor x) => Unary("Gelu", x, static (x, y) => GeluKernels.Forward(x, y), static (x, y, g, dx) => GeluKernels.Backward(x, g, dx));
+    public static Tensor Gelu(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var xc = x.Contiguous();
+        var y = Empty(xc._shape);
+        GeluKernels.Forward(xc.Span, y.Span);
+        if (AutogradEngine.ShouldRecord(xc))
+        {
+            AutogradEngine.Record(y, "Gelu", [xc], g =>
+            {
+                var dx = AutogradEngine.GradSpanForWrite(xc, out var accumulate);
+                GeluKernels.Backward(xc.Span, g.Span, dx, accumulate);
+            });
+        }
+
+        return y;
+    }
 
     /// <summary>Looks up rows of <paramref name="weight"/> [V, C] for token ids [...] → [..., C]; the backward scatter-adds.</summary>
     /// <param name="ids">Token ids in [0, V).</param>

@@ -62,10 +62,15 @@ internal static class AutogradEngine
     /// </summary>
     public static Span<float> GradSpanForWrite(Tensor t, out bool accumulate)
     {
-        var grad = t.Grad;
+        var grad = t.RawGrad(out var pendingZero);
         if (grad is not null)
         {
-            accumulate = true;
+            if (pendingZero)
+            {
+                t.Grad = grad; // settles the pending zero fill: this contribution overwrites it
+            }
+
+            accumulate = !pendingZero;
             return grad.Span;
         }
 

@@ -121,18 +121,21 @@ public sealed partial class Tensor
                     if (weightIsInOut)
                     {
                         // dW [in, out] += xᵀ [in, rows] · g [rows, out]
-                        Gemm.Multiply(true, false, inFeatures, outFeatures, rows, x.Span, inFeatures, gs, outFeatures, AutogradEngine.GradSpan(w), outFeatures, accumulate: true);
+                        var dw = AutogradEngine.GradSpanForWrite(w, out var accumulateDw);
+                        Gemm.Multiply(true, false, inFeatures, outFeatures, rows, x.Span, inFeatures, gs, outFeatures, dw, outFeatures, accumulateDw);
                     }
                     else
                     {
                         // dW [out, in] += gᵀ [out, rows] · x [rows, in]
-                        Gemm.Multiply(true, false, outFeatures, inFeatures, rows, gs, outFeatures, x.Span, inFeatures, AutogradEngine.GradSpan(w), inFeatures, accumulate: true);
+                        var dw = AutogradEngine.GradSpanForWrite(w, out var accumulateDw);
+                        Gemm.Multiply(true, false, outFeatures, inFeatures, rows, gs, outFeatures, x.Span, inFeatures, dw, inFeatures, accumulateDw);
                     }
                 }
 
                 if (bc is not null && bc.RequiresGrad)
                 {
-                    ReductionKernels.SumRowsAccumulate(gs, AutogradEngine.GradSpan(bc), rows, outFeatures);
+                    var db = AutogradEngine.GradSpanForWrite(bc, out var accumulateDb);
+                    ReductionKernels.SumRows(gs, db, rows, outFeatures, accumulateDb);
                 }
             });
         }

@@ -55,6 +55,34 @@ internal static class AutogradEngine
         return grad.Span;
     }
 
+    /// <summary>
+    /// The gradient buffer of <paramref name="t"/> for a contribution that covers every element: when
+    /// <paramref name="t"/> has no gradient yet the buffer is allocated without zeroing and
+    /// <paramref name="accumulate"/> is false, so the caller must overwrite all of it; otherwise the caller adds to it.
+    /// </summary>
+    public static Span<float> GradSpanForWrite(Tensor t, out bool accumulate)
+    {
+        var grad = t.RawGrad(out var pendingZero);
+        if (grad is not null)
+        {
+            if (pendingZero)
+            {
+                t.Grad = grad; // settles the pending zero fill: this contribution overwrites it
+            }
+
+            accumulate = !pendingZero;
+            return grad.Span;
+        }
+
+        var storage = t.IsLeaf
+            ? TensorStorage.AllocateUnscoped(t.ElementCount, zero: false)
+            : TensorStorage.Wrap(TensorPool.Rent(t.ElementCount, zero: false));
+        grad = new Tensor(storage, (int[])t.ShapeArray.Clone());
+        t.Grad = grad;
+        accumulate = false;
+        return grad.Span;
+    }
+
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
     {
         if (!root.RequiresGrad)

@@ -14,8 +14,26 @@ internal sealed class BroadcastGrad(Tensor input, Tensor outputGrad) : IDisposab
     private bool SameShape => input.ElementCount == outputGrad.ElementCount;
 
     /// <summary>dInput += reduce(g).</summary>
-    public void Accumulate(Tensor g) =>
+    public void Accumulate(Tensor g)
+    {
+        if (SameShape)
+        {
+            // A first contribution is copied rather than added to zeros.
+            var dx = AutogradEngine.GradSpanForWrite(input, out var accumulate);
+            if (accumulate)
+            {
+                TensorPrimitives.Add(dx, g.Span, dx);
+            }
+            else
+            {
+                g.Span.CopyTo(dx);
+            }
+
+            return;
+        }
+
         BroadcastKernels.ReduceAccumulate(g.Span, g.ShapeArray, AutogradEngine.GradSpan(input), input.ShapeArray);
+    }
 
     /// <summary>dInput += reduce(transform(g)).</summary>
     public void Accumulate(Tensor g, SpanMap transform)

@@ -34,8 +34,11 @@ internal static class CrossEntropyKernels
     }
 
     // logits, dlogits: [rows, vocab]; targets, lse, dloss: [rows]
-    /// <summary>dlogits[r] += dloss[r] * (softmax(logits[r]) - onehot(targets[r])); ignored rows get nothing.</summary>
-    public static void Backward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> lse, ReadOnlySpan<float> dloss, Span<float> dlogits, int rows, int vocab, int ignoreIndex)
+    /// <summary>
+    /// dlogits[r] += dloss[r] * (softmax(logits[r]) - onehot(targets[r])); ignored rows get nothing. Without
+    /// <paramref name="accumulate"/> dlogits is overwritten (ignored rows with 0).
+    /// </summary>
+    public static void Backward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> lse, ReadOnlySpan<float> dloss, Span<float> dlogits, int rows, int vocab, int ignoreIndex, bool accumulate = true)
     {
         long n = CheckShape(rows, vocab);
         KernelGuard.Length(logits.Length, n, nameof(logits));
@@ -47,11 +50,11 @@ internal static class CrossEntropyKernels
         int chunks = KernelParallel.ChunkCount(rows, n);
         if (chunks == 1)
         {
-            BackwardRows(logits, targets, lse, dloss, dlogits, vocab, ignoreIndex, 0, rows);
+            BackwardRows(logits, targets, lse, dloss, dlogits, vocab, ignoreIndex, accumulate, 0, rows);
         }
         else
         {
-            BackwardParallel(logits, targets, lse, dloss, dlogits, rows, vocab, ignoreIndex, chunks);
+            BackwardParallel(logits, targets, lse, dloss, dlogits, rows, vocab, ignoreIndex, accumulate, chunks);
         }
     }
 
@@ -104,19 +107,32 @@ internal static class CrossEntropyKernels
     }
 
     // logits, dlogits: [rows, vocab]; targets, lse, dloss: [rows]
-    private static void BackwardRows(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> lse, ReadOnlySpan<float> dloss, Span<float> dlogits, int vocab, int ignoreIndex, int start, int end)
+    private static void BackwardRows(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> lse, ReadOnlySpan<float> dloss, Span<float> dlogits, int vocab, int ignoreIndex, bool accumulate, int start, int end)
     {
         for (int r = start; r < end; r++)
         {
             int t = targets[r];
+            Span<float> drow = dlogits.Slice(r * vocab, vocab);
             if (t == ignoreIndex)
             {
+                if (!accumulate)
+                {
+                    drow.Clear();
+                }
+
                 continue;
             }
 
             float g = dloss[r];
-            Span<float> drow = dlogits.Slice(r * vocab, vocab);
-            ExpRowOps.AddScaledExp(logits.Slice(r * vocab, vocab), lse[r], g, drow);
+            if (accumulate)
+            {
+                ExpRowOps.AddScaledExp(logits.Slice(r * vocab, vocab), lse[r], g, drow);
+            }
+            else
+            {
+                ExpRowOps.StoreScaledExp(logits.Slice(r * vocab, vocab), lse[r], g, drow);
+            }
+
             drow[t] -= g;
         }
     }
@@ -134,7 +150,7 @@ internal static class CrossEntropyKernels
         }
     }
 
-    private static unsafe void BackwardParallel(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> lse, ReadOnlySpan<float> dloss, Span<float> dlogits, int rows, int vocab, int ignoreIndex, int chunks)
+    private static unsafe void BackwardParallel(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> lse, ReadOnlySpan<float> dloss, Span<float> dlogits, int rows, int vocab, int ignoreIndex, bool accumulate, int chunks)
     {
         fixed (float* px = logits, ps = lse, pg = dloss, pdx = dlogits)
         fixed (int* pt = targets)
@@ -144,7 +160,7 @@ internal static class CrossEntropyKernels
             var bs = new PinnedBuffer<float>(ps, lse.Length);
             var bg = new PinnedBuffer<float>(pg, dloss.Length);
             var bdx = new PinnedBuffer<float>(pdx, dlogits.Length);
-            KernelParallel.For(rows, chunks, (s, e) => BackwardRows(bx.ReadOnlySpan, bt.ReadOnlySpan, bs.ReadOnlySpan, bg.ReadOnlySpan, bdx.Span, vocab, ignoreIndex, s, e));
+            KernelParallel.For(rows, chunks, (s, e) => BackwardRows(bx.ReadOnlySpan, bt.ReadOnlySpan, bs.ReadOnlySpan, bg.ReadOnlySpan, bdx.Span, vocab, ignoreIndex, accumulate, s, e));
         }
     }
 }

@@ -150,6 +150,30 @@ internal static class ExpRowOps
         }
     }
 
+    // x, dx: [n]
+    /// <summary>dx = scale * exp(x - shift) (overwriting).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void StoreScaledExp(ReadOnlySpan<float> x, float shift, float scale, Span<float> dx)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && x.Length >= Width)
+        {
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float dr = ref MemoryMarshal.GetReference(dx);
+            Vector256<float> s = Vector256.Create(shift);
+            Vector256<float> g = Vector256.Create(scale);
+            for (; i <= x.Length - Width; i += Width)
+            {
+                (SimdExp.Exp(Vector256.LoadUnsafe(ref xr, (nuint)i) - s) * g).StoreUnsafe(ref dr, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            dx[i] = scale * MathF.Exp(x[i] - shift);
+        }
+    }
+
     // x: [n]
     /// <summary>Stable log(sum(exp(x))) of a row: -inf for an empty or all -inf row, +inf if any element is +inf.</summary>
     public static float LogSumExp(ReadOnlySpan<float> x)

@@ -33,18 +33,18 @@ internal static class GeluKernels
 
     // x, dy, dx: [n]
     /// <summary>dx += dy * gelu'(x).</summary>
-    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate = true)
     {
         KernelGuard.Length(dy.Length, x.Length, nameof(dy));
         KernelGuard.Length(dx.Length, x.Length, nameof(dx));
         int chunks = KernelParallel.ChunkCount(x.Length, x.Length);
         if (chunks == 1)
         {
-            BackwardRange(x, dy, dx);
+            BackwardRange(x, dy, dx, accumulate);
         }
         else
         {
-            BackwardParallel(x, dy, dx, chunks);
+            BackwardParallel(x, dy, dx, accumulate, chunks);
         }
     }
 
@@ -96,7 +96,7 @@ internal static class GeluKernels
     // x, dy, dx: [n]
     // d/dx [x s(2u)] = s + 2 x s (1 - s) u'(x), u'(x) = sqrt(2/pi) (1 + 3 * 0.044715 x^2).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardRange(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    private static void BackwardRange(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<float>.Count)
@@ -112,8 +112,8 @@ internal static class GeluKernels
                 Vector256<float> s = Sigmoid2U(v, out Vector256<float> p);
                 Vector256<float> du2 = twoC * Vector256.FusedMultiplyAdd(threeK, v * v, Vector256<float>.One);
                 Vector256<float> grad = Vector256.FusedMultiplyAdd(v * p, du2, s);
-                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dyp, (nuint)i), grad, Vector256.LoadUnsafe(ref dxp, (nuint)i))
-                    .StoreUnsafe(ref dxp, (nuint)i);
+                Vector256<float> prior = accumulate ? Vector256.LoadUnsafe(ref dxp, (nuint)i) : Vector256<float>.Zero;
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref dyp, (nuint)i), grad, prior).StoreUnsafe(ref dxp, (nuint)i);
             }
         }
 
@@ -122,7 +122,7 @@ internal static class GeluKernels
             float v = x[i];
             float s = Sigmoid2U(v, out float p);
             float du2 = 2f * SqrtTwoOverPi * ((3f * Cubic * v * v) + 1f);
-            dx[i] += dy[i] * (s + (v * p * du2));
+            dx[i] = (accumulate ? dx[i] : 0f) + (dy[i] * (s + (v * p * du2)));
         }
     }
 
@@ -136,14 +136,14 @@ internal static class GeluKernels
         }
     }
 
-    private static unsafe void BackwardParallel(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int chunks)
+    private static unsafe void BackwardParallel(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, bool accumulate, int chunks)
     {
         fixed (float* px = x, pdy = dy, pdx = dx)
         {
             var bx = new PinnedBuffer<float>(px, x.Length);
             var bdy = new PinnedBuffer<float>(pdy, dy.Length);
             var bdx = new PinnedBuffer<float>(pdx, dx.Length);
-            KernelParallel.For(x.Length, chunks, (s, e) => BackwardRange(bx.ReadOnlySlice(s, e - s), bdy.ReadOnlySlice(s, e - s), bdx.Slice(s, e - s)));
+            KernelParallel.For(x.Length, chunks, (s, e) => BackwardRange(bx.ReadOnlySlice(s, e - s), bdy.ReadOnlySlice(s, e - s), bdx.Slice(s, e - s), accumulate));
         }
     }
 }

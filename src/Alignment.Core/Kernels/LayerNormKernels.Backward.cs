@@ -14,7 +14,7 @@ internal static partial class LayerNormKernels
     /// on the shape; each chunk sums its dgamma/dbeta partials separately and the partials are then added
     /// in chunk order, so the result is identical on every run and machine.
     /// </summary>
-    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dgamma, Span<float> dbeta, int rows, int cols)
+    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dgamma, Span<float> dbeta, int rows, int cols, bool accumulateDx = true)
     {
         long n = CheckShape(rows, cols);
         KernelGuard.Length(dy.Length, n, nameof(dy));
@@ -40,11 +40,11 @@ internal static partial class LayerNormKernels
             all.Clear();
             if (chunks == 1)
             {
-                BackwardRows(dy, x, gamma, mean, rstd, dx, all[..cols], all.Slice(partialLength, cols), cols, 0, rows);
+                BackwardRows(dy, x, gamma, mean, rstd, dx, all[..cols], all.Slice(partialLength, cols), cols, accumulateDx, 0, rows);
             }
             else
             {
-                BackwardParallel(dy, x, gamma, mean, rstd, dx, partials, rows, cols, chunks);
+                BackwardParallel(dy, x, gamma, mean, rstd, dx, partials, rows, cols, accumulateDx, chunks);
             }
 
             for (int c = 0; c < chunks; c++)
@@ -60,7 +60,7 @@ internal static partial class LayerNormKernels
     }
 
     // dy, x, dx: [rows, cols]; gamma, pgamma, pbeta: [cols]; mean, rstd: [rows]
-    private static void BackwardRows(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> pgamma, Span<float> pbeta, int cols, int start, int end)
+    private static void BackwardRows(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> pgamma, Span<float> pbeta, int cols, bool accumulateDx, int start, int end)
     {
         for (int r = start; r < end; r++)
         {
@@ -69,7 +69,7 @@ internal static partial class LayerNormKernels
             float mu = mean[r];
             float rs = rstd[r];
             double sumDn = ReduceRow(dyr, xr, gamma, pgamma, pbeta, mu, rs, out double sumDnXhat);
-            ApplyRow(dyr, xr, gamma, dx.Slice(r * cols, cols), mu, rs, (float)(sumDn / cols), (float)(sumDnXhat / cols));
+            ApplyRow(dyr, xr, gamma, dx.Slice(r * cols, cols), mu, rs, (float)(sumDn / cols), (float)(sumDnXhat / cols), accumulateDx);
         }
     }
 
@@ -126,9 +126,9 @@ internal static partial class LayerNormKernels
     }
 
     // dy, x, gamma, dx: [cols]
-    // dx += (dn - mean(dn) - xhat * mean(dn * xhat)) * rstd with dn = dy * gamma.
+    // dx += (dn - mean(dn) - xhat * mean(dn * xhat)) * rstd with dn = dy * gamma (dx = ... without accumulate).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyRow(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> dx, float mu, float rs, float meanDn, float meanDnXhat)
+    private static void ApplyRow(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> dx, float mu, float rs, float meanDn, float meanDnXhat, bool accumulate)
     {
         int i = 0;
         int cols = x.Length;
@@ -147,7 +147,8 @@ internal static partial class LayerNormKernels
                 Vector256<float> xhat = (Vector256.LoadUnsafe(ref xp, (nuint)i) - m) * s;
                 Vector256<float> dn = Vector256.LoadUnsafe(ref dyp, (nuint)i) * Vector256.LoadUnsafe(ref gp, (nuint)i);
                 Vector256<float> t = Vector256.FusedMultiplyAdd(xhat, negM2, dn - m1);
-                Vector256.FusedMultiplyAdd(t, s, Vector256.LoadUnsafe(ref dxp, (nuint)i)).StoreUnsafe(ref dxp, (nuint)i);
+                Vector256<float> prior = accumulate ? Vector256.LoadUnsafe(ref dxp, (nuint)i) : Vector256<float>.Zero;
+                Vector256.FusedMultiplyAdd(t, s, prior).StoreUnsafe(ref dxp, (nuint)i);
             }
         }
 
@@ -155,12 +156,12 @@ internal static partial class LayerNormKernels
         {
             float xhat = (x[i] - mu) * rs;
             float dn = dy[i] * gamma[i];
-            dx[i] += (dn - meanDn - (xhat * meanDnXhat)) * rs;
+            dx[i] = (accumulate ? dx[i] : 0f) + ((dn - meanDn - (xhat * meanDnXhat)) * rs);
         }
     }
 
     // partials: [2, chunks, cols]
-    private static unsafe void BackwardParallel(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, float[] partials, int rows, int cols, int chunks)
+    private static unsafe void BackwardParallel(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, float[] partials, int rows, int cols, bool accumulateDx, int chunks)
     {
         int partialLength = chunks * cols;
         fixed (float* pdy = dy, px = x, pg = gamma, pm = mean, pr = rstd, pdx = dx)
@@ -173,7 +174,7 @@ internal static partial class LayerNormKernels
             var bdx = new PinnedBuffer<float>(pdx, dx.Length);
             Parallel.For(0, chunks, c => BackwardRows(
                 bdy.ReadOnlySpan, bx.ReadOnlySpan, bg.ReadOnlySpan, bm.ReadOnlySpan, br.ReadOnlySpan, bdx.Span,
-                partials.AsSpan(c * cols, cols), partials.AsSpan(partialLength + (c * cols), cols), cols,
+                partials.AsSpan(c * cols, cols), partials.AsSpan(partialLength + (c * cols), cols), cols, accumulateDx,
                 KernelParallel.ChunkStart(rows, chunks, c), KernelParallel.ChunkStart(rows, chunks, c + 1)));
         }
     }

@@ -81,12 +81,43 @@ internal static class ReductionKernels
         }
     }
 
-    // g: [rows, cols] → db: [cols] += column sums (bias gradients)
-    public static void SumRowsAccumulate(ReadOnlySpan<float> g, Span<float> db, int rows, int cols)
+    // g: [rows, cols] → db: [cols] = (or += with accumulate) column sums. Large inputs are split by columns across
+    // threads; each column is summed in row order either way, so the result does not depend on the split.
+    public static void SumRows(ReadOnlySpan<float> g, Span<float> db, int rows, int cols, bool accumulate)
     {
+        KernelGuard.Length(g.Length, KernelGuard.Product(rows, cols), nameof(g));
+        KernelGuard.Length(db.Length, cols, nameof(db));
+        // Column blocks of 64 floats (whole cache lines) per chunk.
+        int blocks = (cols + 63) / 64;
+        int chunks = KernelParallel.ChunkCount(blocks, (long)rows * cols);
+        if (chunks == 1)
+        {
+            SumRowsRange(g, db, rows, cols, accumulate, 0, cols);
+            return;
+        }
+
+        unsafe
+        {
+            fixed (float* pg = g, pd = db)
+            {
+                var bg = new PinnedBuffer<float>(pg, g.Length);
+                var bd = new PinnedBuffer<float>(pd, db.Length);
+                KernelParallel.For(blocks, chunks, (s, e) => SumRowsRange(bg.ReadOnlySpan, bd.Span, rows, cols, accumulate, s * 64, Math.Min(cols, e * 64)));
+            }
+        }
+    }
+
+    private static void SumRowsRange(ReadOnlySpan<float> g, Span<float> db, int rows, int cols, bool accumulate, int c0, int c1)
+    {
+        Span<float> dst = db[c0..c1];
+        if (!accumulate)
+        {
+            dst.Clear();
+        }
+
         for (var r = 0; r < rows; r++)
         {
-            TensorPrimitives.Add(db, g.Slice(r * cols, cols), db);
+            TensorPrimitives.Add(dst, g.Slice((r * cols) + c0, c1 - c0), dst);
         }
     }
 }

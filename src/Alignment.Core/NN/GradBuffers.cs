@@ -6,19 +6,7 @@ internal static class GradBuffers
     /// <summary>Sets the gradient of <paramref name="parameter"/> to zero without reallocating it (no-op when null).</summary>
     public static void Zero(Tensor parameter)
     {
-        var grad = parameter.Grad;
-        if (grad is null)
-        {
-            return;
-        }
-
-        if (grad.IsContiguous)
-        {
-            grad.Span.Clear();
-        }
-        else
-        {
-            grad.CopyFrom(new float[grad.ElementCount]);
-        }
+        // Zeroed on first read, or overwritten by the next backward pass's first contribution.
+        parameter.ZeroGradLazily();
     }
 }

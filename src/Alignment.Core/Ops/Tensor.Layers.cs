@@ -33,13 +33,14 @@ public sealed partial class Tensor
         {
             AutogradEngine.Record(y, "LayerNorm", [xc, w, b], g =>
             {
-                using var dxScratch = xc.RequiresGrad ? default : new PooledBuffer(xc.ElementCount, zero: true);
+                using var dxScratch = xc.RequiresGrad ? default : new PooledBuffer(xc.ElementCount, zero: false);
                 using var dwScratch = w.RequiresGrad ? default : new PooledBuffer(cols, zero: true);
                 using var dbScratch = b.RequiresGrad ? default : new PooledBuffer(cols, zero: true);
+                var accumulateDx = false;
                 LayerNormKernels.Backward(g.Span, xc.Span, w.Span, mean.Span, rstd.Span,
-                    xc.RequiresGrad ? AutogradEngine.GradSpan(xc) : dxScratch.Span,
+                    xc.RequiresGrad ? AutogradEngine.GradSpanForWrite(xc, out accumulateDx) : dxScratch.Span,
                     w.RequiresGrad ? AutogradEngine.GradSpan(w) : dwScratch.Span,
-                    b.RequiresGrad ? AutogradEngine.GradSpan(b) : dbScratch.Span, rows, cols);
+                    b.RequiresGrad ? AutogradEngine.GradSpan(b) : dbScratch.Span, rows, cols, accumulateDx);
             });
         }
 
@@ -49,7 +50,23 @@ public sealed partial class Tensor
     /// <summary>GELU with the tanh approximation (Hugging Face "gelu_new", PyTorch approximate="tanh").</summary>
     /// <param name="x">Input.</param>
     /// <returns>The activation.</returns>
-    public static Tensor Gelu(Tensor x) => Unary("Gelu", x, static (x, y) => GeluKernels.Forward(x, y), static (x, y, g, dx) => GeluKernels.Backward(x, g, dx));
+    public static Tensor Gelu(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var xc = x.Contiguous();
+        var y = Empty(xc._shape);
+        GeluKernels.Forward(xc.Span, y.Span);
+        if (AutogradEngine.ShouldRecord(xc))
+        {
+            AutogradEngine.Record(y, "Gelu", [xc], g =>
+            {
+                var dx = AutogradEngine.GradSpanForWrite(xc, out var accumulate);
+                GeluKernels.Backward(xc.Span, g.Span, dx, accumulate);
+            });
+        }
+
+        return y;
+    }
 
     /// <summary>Looks up rows of <paramref name="weight"/> [V, C] for token ids [...] → [..., C]; the backward scatter-adds.</summary>
     /// <param name="ids">Token ids in [0, V).</param>
@@ -74,6 +91,59 @@ public sealed partial class Tensor
             AutogradEngine.Record(y, "Embedding", [w], g => EmbeddingKernels.Backward(ids.Data, g.Span, AutogradEngine.GradSpan(w), vocab, dim));
         }
 
+        return y;
+    }
+
+    /// <summary>
+    /// Causal multi-head self-attention read from a fused q/k/v projection: <paramref name="qkv"/> [B, T, 3·C] holds
+    /// q, k and v side by side, each [H, D] per position (GPT-2's c_attn output). Returns the heads merged back,
+    /// [B, T, C]: the same values as splitting into heads, <see cref="ScaledDotProductAttention"/> with
+    /// causal = true and merging, without copying the heads apart or together.
+    /// </summary>
+    /// <param name="qkv">The fused projection, [B, T, 3·C].</param>
+    /// <param name="heads">Number of heads H; must divide C.</param>
+    /// <param name="keyMask">[B, T] marking real keys with 1 and padding with 0, or null. The default value is null.</param>
+    /// <param name="scale">Score scale; the default value (null) is 1/√D.</param>
+    /// <returns>[B, T, C].</returns>
+    public static Tensor CausalSelfAttention(Tensor qkv, int heads, Tensor? keyMask = null, float? scale = null)
+    {
+        ArgumentNullException.ThrowIfNull(qkv);
+        if (qkv.Rank != 3 || qkv._shape[2] % 3 != 0)
+        {
+            throw new ArgumentException($"CausalSelfAttention needs qkv [B, T, 3·C], got {Shapes.Format(qkv._shape)}.", nameof(qkv));
+        }
+
+        int batch = qkv._shape[0], t = qkv._shape[1], c = qkv._shape[2] / 3;
+        if (heads < 1 || c % heads != 0)
+        {
+            throw new ArgumentException($"The head count {heads} must be positive and divide C = {c}.", nameof(heads));
+        }
+
+        if (keyMask is not null && (keyMask.Rank != 2 || keyMask._shape[0] != batch || keyMask._shape[1] != t))
+        {
+            throw new ArgumentException($"The key mask must be [{batch}, {t}], got {Shapes.Format(keyMask._shape)}.", nameof(keyMask));
+        }
+
+        int dim = c / heads;
+        var x = qkv.Contiguous();
+        ReadOnlySpan<float> maskValues = keyMask is null ? [] : keyMask.IsContiguous ? keyMask.Span : keyMask.ToArray();
+        var sc = scale ?? 1f / MathF.Sqrt(dim);
+        var y = Empty([batch, t, c]);
+        var scores = batch * heads * t * t;
+        if (!AutogradEngine.ShouldRecord(x))
+        {
+            using var scratch = new PooledBuffer(scores, zero: false);
+            PackedAttentionKernels.Forward(x.Span, maskValues, y.Span, scratch.Span, batch, heads, t, dim, sc);
+            return y;
+        }
+
+        var att = new Tensor(TensorStorage.Allocate(scores, zero: false), [batch, heads, t, t]);
+        PackedAttentionKernels.Forward(x.Span, maskValues, y.Span, att.Span, batch, heads, t, dim, sc);
+        AutogradEngine.Record(y, "CausalSelfAttention", [x], g =>
+        {
+            var dx = AutogradEngine.GradSpanForWrite(x, out var accumulate);
+            PackedAttentionKernels.Backward(g.Span, x.Span, att.Span, dx, batch, heads, t, dim, sc, accumulate);
+        });
         return y;
     }
 

@@ -112,7 +112,8 @@ public sealed partial class Tensor
                 if (x.RequiresGrad)
                 {
                     // dx [rows, in] += g [rows, out] · Wᵀ
-                    Gemm.Multiply(false, weightIsInOut, rows, inFeatures, outFeatures, gs, outFeatures, w.Span, weightIsInOut ? outFeatures : inFeatures, AutogradEngine.GradSpan(x), inFeatures, accumulate: true);
+                    var dx = AutogradEngine.GradSpanForWrite(x, out var accumulateDx);
+                    Gemm.Multiply(false, weightIsInOut, rows, inFeatures, outFeatures, gs, outFeatures, w.Span, weightIsInOut ? outFeatures : inFeatures, dx, inFeatures, accumulateDx);
                 }
 
                 if (w.RequiresGrad)
@@ -120,18 +121,21 @@ public sealed partial class Tensor
                     if (weightIsInOut)
                     {
                         // dW [in, out] += xᵀ [in, rows] · g [rows, out]
-                        Gemm.Multiply(true, false, inFeatures, outFeatures, rows, x.Span, inFeatures, gs, outFeatures, AutogradEngine.GradSpan(w), outFeatures, accumulate: true);
+                        var dw = AutogradEngine.GradSpanForWrite(w, out var accumulateDw);
+                        Gemm.Multiply(true, false, inFeatures, outFeatures, rows, x.Span, inFeatures, gs, outFeatures, dw, outFeatures, accumulateDw);
                     }
                     else
                     {
                         // dW [out, in] += gᵀ [out, rows] · x [rows, in]
-                        Gemm.Multiply(true, false, outFeatures, inFeatures, rows, gs, outFeatures, x.Span, inFeatures, AutogradEngine.GradSpan(w), inFeatures, accumulate: true);
+                        var dw = AutogradEngine.GradSpanForWrite(w, out var accumulateDw);
+                        Gemm.Multiply(true, false, outFeatures, inFeatures, rows, gs, outFeatures, x.Span, inFeatures, dw, inFeatures, accumulateDw);
                     }
                 }
 
                 if (bc is not null && bc.RequiresGrad)
                 {
-                    ReductionKernels.SumRowsAccumulate(gs, AutogradEngine.GradSpan(bc), rows, outFeatures);
+                    var db = AutogradEngine.GradSpanForWrite(bc, out var accumulateDb);
+                    ReductionKernels.SumRows(gs, db, rows, outFeatures, accumulateDb);
                 }
             });
         }
@@ -155,13 +159,15 @@ public sealed partial class Tensor
                 if (x.RequiresGrad)
                 {
                     // dA [m,k] += g [m,n] · Bᵀ
-                    Gemm.Multiply(false, !transposeB, m, k, n, g.Span, Math.Max(n, 1), w.Span, Math.Max(w._shape[1], 1), AutogradEngine.GradSpan(x), Math.Max(k, 1), accumulate: true);
+                    var dx = AutogradEngine.GradSpanForWrite(x, out var accumulateDx);
+                    Gemm.Multiply(false, !transposeB, m, k, n, g.Span, Math.Max(n, 1), w.Span, Math.Max(w._shape[1], 1), dx, Math.Max(k, 1), accumulateDx);
                 }
 
                 if (w.RequiresGrad)
                 {
                     // dB [k,n] += Aᵀ · g
-                    Gemm.Multiply(true, false, k, n, m, x.Span, Math.Max(k, 1), g.Span, Math.Max(n, 1), AutogradEngine.GradSpan(w), Math.Max(n, 1), accumulate: true);
+                    var dw = AutogradEngine.GradSpanForWrite(w, out var accumulateDw);
+                    Gemm.Multiply(true, false, k, n, m, x.Span, Math.Max(k, 1), g.Span, Math.Max(n, 1), dw, Math.Max(n, 1), accumulateDw);
                 }
             });
         }

@@ -27,7 +27,11 @@ public sealed partial class Tensor
         var count = CrossEntropyKernels.Forward(x.Span, targets.Data, losses.Span, lse.Span, rows, vocab, ignoreIndex);
         if (AutogradEngine.ShouldRecord(x))
         {
-            AutogradEngine.Record(losses, "CrossEntropy", [x], g => CrossEntropyKernels.Backward(x.Span, targets.Data, lse.Span, g.Span, AutogradEngine.GradSpan(x), rows, vocab, ignoreIndex));
+            AutogradEngine.Record(losses, "CrossEntropy", [x], g =>
+            {
+                var dx = AutogradEngine.GradSpanForWrite(x, out var accumulate);
+                CrossEntropyKernels.Backward(x.Span, targets.Data, lse.Span, g.Span, dx, rows, vocab, ignoreIndex, accumulate);
+            });
         }
 
         return reduction switch

@@ -14,6 +14,8 @@ public sealed partial class Tensor
     private readonly int[] _shape;
     private readonly int[] _strides;
     private bool _requiresGrad;
+    private Tensor? _grad;
+    private bool _gradPendingZero;
 
     internal Tensor(TensorStorage storage, int[] shape, int[] strides, int offset)
     {
@@ -80,7 +82,51 @@ public sealed partial class Tensor
     /// The accumulated gradient of a leaf after <see cref="Backward"/>, or null. Gradients accumulate
     /// (+=) across backward passes until cleared (optimizers' ZeroGrad). Intermediate results do not keep gradients.
     /// </summary>
-    public Tensor? Grad { get; set; }
+    public Tensor? Grad
+    {
+        get
+        {
+            if (_gradPendingZero)
+            {
+                _gradPendingZero = false;
+                _grad?.ZeroFill();
+            }
+
+            return _grad;
+        }
+
+        set
+        {
+            _gradPendingZero = false;
+            _grad = value;
+        }
+    }
+
+    /// <summary>The gradient buffer without settling a pending zero fill, and whether one is pending.</summary>
+    internal Tensor? RawGrad(out bool pendingZero)
+    {
+        pendingZero = _gradPendingZero && _grad is not null;
+        return _grad;
+    }
+
+    /// <summary>
+    /// Marks the gradient as zero without touching it: the next reader of <see cref="Grad"/> sees zeros, and the next
+    /// backward contribution that covers every element overwrites it instead of adding to zeros.
+    /// </summary>
+    internal void ZeroGradLazily() => _gradPendingZero = _grad is not null;
+
+    /// <summary>Fills the tensor's elements with zeros.</summary>
+    internal void ZeroFill()
+    {
+        if (IsContiguous)
+        {
+            Span.Clear();
+        }
+        else
+        {
+            CopyFrom(new float[ElementCount]);
+        }
+    }
 
     /// <summary>The size of dimension <paramref name="dim"/>; negative values count from the end.</summary>
     /// <param name="dim">The dimension.</param>

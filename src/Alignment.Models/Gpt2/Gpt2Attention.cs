@@ -53,20 +53,17 @@ public sealed class Gpt2Attention : Module
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)layer, (uint)cache.LayerCount, nameof(layer));
         }
 
+        if (cache is null)
+        {
+            // Heads read from and written back to [B, T, ·] in place: no split or merge copies.
+            return Projection.Forward(Tensor.CausalSelfAttention(Attention.Forward(x), _heads, keyMask));
+        }
+
         var qkv = Attention.Forward(x).Reshape(b, t, 3, _heads, _headSize).Permute(2, 0, 3, 1, 4); // [3, B, H, T, D]
         var q = qkv.Narrow(0, 0, 1).Reshape(b, _heads, t, _headSize);
         var k = qkv.Narrow(0, 1, 1).Reshape(b, _heads, t, _headSize);
         var v = qkv.Narrow(0, 2, 1).Reshape(b, _heads, t, _headSize);
-        Tensor y;
-        if (cache is null)
-        {
-            y = Tensor.ScaledDotProductAttention(q, k, v, keyMask, causal: true);
-        }
-        else
-        {
-            y = CachedAttention(q, k, v, keyMask, cache, layer);
-        }
-
+        var y = CachedAttention(q, k, v, keyMask, cache, layer);
         var merged = y.Permute(0, 2, 1, 3).Reshape(b, t, c);
         return Projection.Forward(merged);
     }

@@ -123,6 +123,38 @@ public class FusedOpTests
         }
     }
 
+    [Fact]
+    public void CausalSelfAttention_GradientsMatchFiniteDifferences()
+    {
+        var mask = Tensor.FromArray([0f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f], 2, 5);
+        GradCheck.Check(x => Tensor.CausalSelfAttention(x[0], 2, mask), [GradCheck.Random(11, 2, 5, 12)]);
+        GradCheck.Check(x => Tensor.CausalSelfAttention(x[0], 3), [GradCheck.Random(12, 1, 4, 9)]);
+    }
+
+    [Fact]
+    public void CausalSelfAttention_MatchesSplitAttentionMerge_ValuesAndGradients()
+    {
+        int b = 2, t = 37, heads = 3, d = 4, c = heads * d;
+        var mask = Tensor.FromArray(Enumerable.Range(0, b * t).Select(i => i < 3 ? 0f : 1f).ToArray(), b, t);
+        var qkv = GradCheck.Random(13, b, t, 3 * c);
+        var weights = GradCheck.Random(14, b, t, c);
+        qkv.RequiresGrad = true;
+        var fused = Tensor.CausalSelfAttention(qkv, heads, mask);
+        (fused * weights).Sum().Backward();
+        var fusedGrad = qkv.Grad!.ToArray();
+
+        qkv.Grad = null;
+        var split = qkv.Reshape(b, t, 3, heads, d).Permute(2, 0, 3, 1, 4);
+        var q = split.Narrow(0, 0, 1).Reshape(b, heads, t, d);
+        var k = split.Narrow(0, 1, 1).Reshape(b, heads, t, d);
+        var v = split.Narrow(0, 2, 1).Reshape(b, heads, t, d);
+        var composed = Tensor.ScaledDotProductAttention(q, k, v, mask, causal: true).Permute(0, 2, 1, 3).Reshape(b, t, c);
+        (composed * weights).Sum().Backward();
+
+        Assert.Equal(composed.ToArray(), fused.ToArray(), new ApproxComparer(1e-5f));
+        Assert.Equal(qkv.Grad!.ToArray(), fusedGrad, new ApproxComparer(1e-4f));
+    }
+
     private sealed class ApproxComparer(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => MathF.Abs(x - y) <= tolerance;

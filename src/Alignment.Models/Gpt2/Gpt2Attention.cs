@@ -68,6 +68,27 @@ public sealed class Gpt2Attention : Module
         return Projection.Forward(merged);
     }
 
+    /// <summary>
+    /// Attention for one query per batch row: keys and values come from every position of x [B, T, C], the query from
+    /// the position named by <paramref name="rows"/> (flat indices r·T + position). <paramref name="keyMask"/> must
+    /// hide padding and every key after the query's position (the causal constraint, which differs per row).
+    /// </summary>
+    /// <param name="x">Normalised hidden states, [B, T, C].</param>
+    /// <param name="rows">Flat indices of the query positions, [B].</param>
+    /// <param name="keyMask">[B, T] float mask of the keys each query sees.</param>
+    /// <returns>The attention output at the query positions, [B, C].</returns>
+    internal Tensor ForwardAt(Tensor x, IntTensor rows, Tensor keyMask)
+    {
+        int b = x.Size(0), t = x.Size(1), c = x.Size(2);
+        var qkv = Attention.Forward(x); // [B, T, 3C]
+        var q = qkv.Reshape(b * t, 3 * c).IndexSelect(0, rows).Narrow(1, 0, c).Reshape(b, 1, _heads, _headSize).Permute(0, 2, 1, 3); // [B, H, 1, D]
+        var kv = qkv.Reshape(b, t, 3, _heads, _headSize);
+        var k = kv.Narrow(2, 1, 1).Reshape(b, t, _heads, _headSize).Permute(0, 2, 1, 3); // [B, H, T, D]
+        var v = kv.Narrow(2, 2, 1).Reshape(b, t, _heads, _headSize).Permute(0, 2, 1, 3);
+        var y = Tensor.ScaledDotProductAttention(q, k, v, keyMask, causal: false); // [B, H, 1, D]
+        return Projection.Forward(y.Reshape(b, c)); // [B, H, 1, D] is [B, C] in memory
+    }
+
     private Tensor CachedAttention(Tensor q, Tensor k, Tensor v, Tensor? keyMask, KeyValueCache cache, int layer)
     {
         if (GradMode.Enabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad))

@@ -60,4 +60,21 @@ public sealed class Gpt2Block : Module
         var m = Mlp.Forward(Norm2.Forward(x));
         return x + Tensor.Dropout(m, _dropout, IsTraining, _random);
     }
+
+    /// <summary>
+    /// Applies the block to x [B, T, C] but returns only the rows named by <paramref name="rows"/> (flat indices
+    /// r·T + position, one per batch row), [B, C]; see <see cref="Gpt2Attention.ForwardAt"/>.
+    /// </summary>
+    /// <param name="x">Hidden states, [B, T, C].</param>
+    /// <param name="rows">Flat indices of the kept positions, [B].</param>
+    /// <param name="keyMask">[B, T] mask of the keys each kept query sees (real and not after it).</param>
+    /// <returns>[B, C].</returns>
+    internal Tensor ForwardAt(Tensor x, IntTensor rows, Tensor keyMask)
+    {
+        int b = x.Size(0), t = x.Size(1), c = x.Size(2);
+        var a = Attention.ForwardAt(Norm1.Forward(x), rows, keyMask);
+        var h = x.Reshape(b * t, c).IndexSelect(0, rows) + Tensor.Dropout(a, _dropout, IsTraining, _random);
+        var m = Mlp.Forward(Norm2.Forward(h));
+        return h + Tensor.Dropout(m, _dropout, IsTraining, _random);
+    }
 }

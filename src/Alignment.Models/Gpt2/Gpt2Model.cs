@@ -109,4 +109,78 @@ public sealed class Gpt2Model : Module
         cache?.Advance(t);
         return FinalNorm.Forward(x);
     }
+
+    /// <summary>
+    /// Computes the hidden states [B, C] after ln_f at one position per row, with the same values (up to rounding) as
+    /// <see cref="Forward"/> read at those positions, and differentiable in the same way. Blocks 0 … L − 2 run at every
+    /// position; the last block computes keys and values at every position but its query, attention output, MLP and
+    /// ln_f only at the kept position of each row, which attends (as the causal mask lets it) to the real keys at or
+    /// before it. Positions are derived from the mask as in <see cref="Forward"/>; no key/value cache is used.
+    /// Dropout is applied as in <see cref="Forward"/>, but to fewer elements in the last block, so in training with
+    /// non-zero dropout the random stream (and thus the masks) differ from a full pass.
+    /// </summary>
+    /// <param name="inputIds">Token ids, [B, T].</param>
+    /// <param name="attentionMask">1 for real tokens, 0 for padding, [B, T]; null means all real.</param>
+    /// <param name="positionsToKeep">The position (0 … T − 1) kept in each row, [B].</param>
+    /// <returns>Hidden states after ln_f, [B, C].</returns>
+    /// <exception cref="ArgumentException">The ids are not [B, T], the mask is not [B, T] or the positions are not [B].</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A kept position is outside 0 … T − 1, or a derived position is beyond the model's.</exception>
+    public Tensor ForwardAt(IntTensor inputIds, IntTensor? attentionMask, IntTensor positionsToKeep)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentNullException.ThrowIfNull(positionsToKeep);
+        if (inputIds.Rank != 2)
+        {
+            throw new ArgumentException($"Input ids must be [B, T], got {Shapes.Format(inputIds.Dimensions)}.", nameof(inputIds));
+        }
+
+        int b = inputIds.Size(0), t = inputIds.Size(1);
+        if (attentionMask is not null && (attentionMask.Rank != 2 || attentionMask.Size(0) != b || attentionMask.Size(1) != t))
+        {
+            throw new ArgumentException($"The attention mask must be [{b}, {t}], got {Shapes.Format(attentionMask.Dimensions)}.", nameof(attentionMask));
+        }
+
+        if (positionsToKeep.Rank != 1 || positionsToKeep.Size(0) != b)
+        {
+            throw new ArgumentException($"The kept positions must be [{b}], got {Shapes.Format(positionsToKeep.Dimensions)}.", nameof(positionsToKeep));
+        }
+
+        // Flat row indices r·T + p into [B·T, ·], and the last block's key mask: real keys at or before the kept position.
+        var rows = new IntTensor(b);
+        var lastMask = new float[b * t];
+        for (var r = 0; r < b; r++)
+        {
+            var p = positionsToKeep.Data[r];
+            if ((uint)p >= (uint)t)
+            {
+                throw new ArgumentOutOfRangeException(nameof(positionsToKeep), $"Kept position {p} of row {r} is outside 0 … {t - 1}.");
+            }
+
+            rows.Data[r] = (r * t) + p;
+            for (var j = 0; j <= p; j++)
+            {
+                lastMask[(r * t) + j] = attentionMask is null || attentionMask.Data[(r * t) + j] != 0 ? 1f : 0f;
+            }
+        }
+
+        var positions = PositionIds.FromMask(attentionMask, b, t, 0);
+        foreach (var p in positions.Data)
+        {
+            if ((uint)p >= (uint)Config.MaxPositions)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputIds), $"Position {p} is beyond the model's {Config.MaxPositions} positions.");
+            }
+        }
+
+        var x = TokenEmbedding.Forward(inputIds) + PositionEmbedding.Forward(positions);
+        x = Tensor.Dropout(x, Config.EmbeddingDropout, IsTraining, _random);
+        var keyMask = attentionMask?.ToFloat();
+        for (var i = 0; i < Blocks.Count - 1; i++)
+        {
+            x = Blocks[i].Forward(x, keyMask, cache: null, i);
+        }
+
+        var h = Blocks[^1].ForwardAt(x, rows, Tensor.FromArray(lastMask, b, t)); // [B, C]
+        return FinalNorm.Forward(h);
+    }
 }

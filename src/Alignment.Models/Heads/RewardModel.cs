@@ -36,15 +36,55 @@ public sealed partial class RewardModel : Module
     /// <summary>How per-token values become a reward.</summary>
     public RewardPooling Pooling { get; }
 
-    /// <summary>Rewards [B] for token ids [B, T] with an optional padding mask [B, T] (1 = real token).</summary>
+    /// <summary>
+    /// Rewards [B] for token ids [B, T] with an optional padding mask [B, T] (1 = real token): the same values (up to
+    /// rounding) and gradients as <see cref="Pool"/> of <see cref="ForwardValues"/>.
+    /// </summary>
+    /// <remarks>
+    /// With <see cref="RewardPooling.LastToken"/>, when no dropout is active (the model is in evaluation mode, or the
+    /// embedding, residual and head dropout probabilities are 0), only the last real token's value is computed: the
+    /// last block runs its query, MLP, ln_f and the head at that position alone (<see cref="Gpt2Model.ForwardAt"/>).
+    /// With dropout active in training, the full pass runs, so that the dropout masks (and the generators' streams)
+    /// are those of the full computation.
+    /// </remarks>
     /// <param name="inputIds">Token ids.</param>
     /// <param name="attentionMask">Padding mask; the default value is null (no padding).</param>
     /// <returns>One reward per sequence.</returns>
     public Tensor Forward(IntTensor inputIds, IntTensor? attentionMask = null)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
+        if (Pooling == RewardPooling.LastToken && CanComputeLastTokenOnly(inputIds, attentionMask))
+        {
+            int b = inputIds.Size(0), t = inputIds.Size(1);
+            var last = new IntTensor(b);
+            for (var r = 0; r < b; r++)
+            {
+                last.Data[r] = LastRealIndex(attentionMask, r, t);
+            }
+
+            return Head.Forward(Backbone.ForwardAt(inputIds, attentionMask, last)); // [B]
+        }
+
         var values = Head.Forward(Backbone.Forward(inputIds, attentionMask)); // [B, T]
         return Pool(values, attentionMask, Pooling);
+    }
+
+    /// <summary>
+    /// Whether the last-token path gives the full pass's result: no dropout would draw masks, and the inputs have the
+    /// shapes the full pass accepts (otherwise the full pass runs and reports the error).
+    /// </summary>
+    private bool CanComputeLastTokenOnly(IntTensor inputIds, IntTensor? attentionMask)
+    {
+        var config = Backbone.Config;
+        var backboneDropout = Backbone.IsTraining && (config.EmbeddingDropout != 0f || config.ResidualDropout != 0f);
+        var headDropout = Head.IsTraining && Head.DropoutProbability != 0f;
+        if (backboneDropout || headDropout || inputIds.Rank != 2 || inputIds.Size(1) == 0)
+        {
+            return false;
+        }
+
+        return attentionMask is null
+            || (attentionMask.Rank == 2 && attentionMask.Size(0) == inputIds.Size(0) && attentionMask.Size(1) == inputIds.Size(1));
     }
 
     /// <summary>Stops training the backbone (its gradients are dropped), so that only the head learns.</summary>

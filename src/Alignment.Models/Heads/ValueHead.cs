@@ -32,6 +32,9 @@ public sealed class ValueHead : Module
         Summary = RegisterModule("summary", Linear.WithNormalInit(hiddenSize, 1, std, bias: true, random));
     }
 
+    /// <summary>The dropout probability before the projection.</summary>
+    public float DropoutProbability => _dropout;
+
     /// <summary>The projection Linear(hidden, 1).</summary>
     public Linear Summary { get; }
 

@@ -59,8 +59,8 @@ internal static unsafe class GemmBlocked<TKernel>
         int kc = GemmPartition.BlockSize(g.K, TKernel.KC, 8);
         int mc = GemmPartition.BlockSize(i1 - i0, TKernel.MC, mr);
         int nc = GemmPartition.BlockSize(j1 - j0, TKernel.NC, nr);
-        float* packA = GemmBuffers.A((long)RoundUp(mc, mr) * kc);
-        float* packB = GemmBuffers.B((long)RoundUp(nc, nr) * kc);
+        float* packA = GemmBuffers.A((long)((mc + mr - 1) / mr) * GemmPacking.PanelStride(mr, kc));
+        float* packB = GemmBuffers.B((long)((nc + nr - 1) / nr) * GemmPacking.PanelStride(nr, kc));
         float* tile = stackalloc float[mr * nr];
         nint ldc = g.Ldc;
 
@@ -79,12 +79,12 @@ internal static unsafe class GemmBlocked<TKernel>
                     for (int jr = 0; jr < ncb; jr += nr)
                     {
                         int cols = Math.Min(nr, ncb - jr);
-                        float* bPanel = packB + ((nint)jr * kcb);
+                        float* bPanel = packB + (jr / nr * GemmPacking.PanelStride(nr, kcb));
                         float* cColumn = g.C + jc + jr;
                         for (int ir = 0; ir < mcb; ir += mr)
                         {
                             int rows = Math.Min(mr, mcb - ir);
-                            float* aPanel = packA + ((nint)ir * kcb);
+                            float* aPanel = packA + (ir / mr * GemmPacking.PanelStride(mr, kcb));
                             float* c = cColumn + ((ic + ir) * ldc);
                             if (rows == mr && cols == nr)
                             {
@@ -101,8 +101,6 @@ internal static unsafe class GemmBlocked<TKernel>
             }
         }
     }
-
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)

@@ -11,8 +11,8 @@ namespace Alignment.Kernels;
 internal static unsafe class GemmPacking
 {
     /// <summary>
-    /// Packs op(A)[i0..i0+mc, p0..p0+kc] into panels of <paramref name="mr"/> rows (mr ≤ 8):
-    /// panel q holds dst[q·mr·kc + p·mr + r] = op(A)[i0 + q·mr + r, p0 + p].
+    /// Packs op(A)[i0..i0+mc, p0..p0+kc] into panels of <paramref name="mr"/> rows (mr ≤ 8), panel q starting
+    /// at dst + q·<see cref="PanelStride"/>(mr, kc): panel[p·mr + r] = op(A)[i0 + q·mr + r, p0 + p].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(in GemmArgs g, int i0, int mc, int p0, int kc, int mr, float* dst)
@@ -20,36 +20,38 @@ internal static unsafe class GemmPacking
         if (g.TransA)
         {
             // A stored [k, m]: row p of the block is contiguous, so walk it once and scatter mr-wide pieces.
-            ScatterRows(g.A + ((nint)p0 * g.Lda) + i0, g.Lda, kc, mc, mr, dst);
+            ScatterRows(g.A + ((nint)p0 * g.Lda) + i0, g.Lda, kc, mc, mr, dst, PanelStride(mr, kc));
             return;
         }
 
         // A stored [m, k]: each row is contiguous along p, so interleave up to 8 rows at once.
+        nint stride = PanelStride(mr, kc);
         for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
-            GemmTranspose.Interleave8(g.A + ((nint)(i0 + ir) * g.Lda) + p0, g.Lda, rows, kc, mr, dst + ((nint)ir * kc), mr);
+            GemmTranspose.Interleave8(g.A + ((nint)(i0 + ir) * g.Lda) + p0, g.Lda, rows, kc, mr, dst + (ir / mr * stride), mr);
         }
     }
 
     /// <summary>
-    /// Packs op(B)[p0..p0+kc, j0..j0+nc] into panels of <paramref name="nr"/> columns (a multiple of 8):
-    /// panel q holds dst[q·nr·kc + p·nr + j] = op(B)[p0 + p, j0 + q·nr + j].
+    /// Packs op(B)[p0..p0+kc, j0..j0+nc] into panels of <paramref name="nr"/> columns (a multiple of 8), panel q
+    /// starting at dst + q·<see cref="PanelStride"/>(nr, kc): panel[p·nr + j] = op(B)[p0 + p, j0 + q·nr + j].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(in GemmArgs g, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
         if (!g.TransB)
         {
-            ScatterRows(g.B + ((nint)p0 * g.Ldb) + j0, g.Ldb, kc, nc, nr, dst);
+            ScatterRows(g.B + ((nint)p0 * g.Ldb) + j0, g.Ldb, kc, nc, nr, dst, PanelStride(nr, kc));
             return;
         }
 
         // B stored [n, k]: column j of op(B) is the contiguous row j, so interleave 8 rows at a time.
+        nint stride = PanelStride(nr, kc);
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
-            float* panel = dst + ((nint)jr * kc);
+            float* panel = dst + (jr / nr * stride);
             for (int g8 = 0; g8 < nr; g8 += 8)
             {
                 int rows = Math.Min(8, cols - g8);
@@ -65,16 +67,23 @@ internal static unsafe class GemmPacking
         }
     }
 
+    /// <summary>
+    /// Distance in floats between consecutive packed panels of <paramref name="width"/>·<paramref name="kc"/>
+    /// values: one cache line more, so that the panels written side by side while packing do not all fall into
+    /// the same L1 sets when width·kc·4 is a multiple of 4 KiB (and there is room for the 8 - width floats
+    /// that <see cref="GemmTranspose.Interleave8"/> writes past a panel narrower than 8).
+    /// </summary>
+    public static nint PanelStride(int width, int kc) => ((nint)width * kc) + 16;
+
     // Rows of the block are contiguous: row p (kc rows, ld apart) is read once, front to back, and cut into
-    // width-wide pieces, piece q going to dst[q·width·kc + p·width]; the last piece is zero-padded. Reading
+    // width-wide pieces, piece q going to dst[q·panelSize + p·width]; the last piece is zero-padded. Reading
     // whole rows keeps the source accesses sequential (and clear of the L1 set conflicts that walking one
     // narrow panel down a power-of-two row stride would cause).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScatterRows(float* src, nint ld, int kc, int extent, int width, float* dst)
+    private static void ScatterRows(float* src, nint ld, int kc, int extent, int width, float* dst, nint panelSize)
     {
         int full = extent / width;
         int edge = extent - (full * width);
-        nint panelSize = (nint)width * kc;
         for (nint p = 0; p < kc; p++)
         {
             float* s = src + (p * ld);

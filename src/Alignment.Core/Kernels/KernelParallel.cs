@@ -43,6 +43,6 @@ internal static class KernelParallel
             return;
         }
 
-        Parallel.For(0, chunks, c => body(ChunkStart(items, chunks, c), ChunkStart(items, chunks, c + 1)));
+        WorkerTeam.Shared.For(chunks, c => body(ChunkStart(items, chunks, c), ChunkStart(items, chunks, c + 1)));
     }
 }

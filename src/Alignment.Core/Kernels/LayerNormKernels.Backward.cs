@@ -172,7 +172,7 @@ internal static partial class LayerNormKernels
             var bm = new PinnedBuffer<float>(pm, mean.Length);
             var br = new PinnedBuffer<float>(pr, rstd.Length);
             var bdx = new PinnedBuffer<float>(pdx, dx.Length);
-            Parallel.For(0, chunks, c => BackwardRows(
+            WorkerTeam.Shared.For(chunks, c => BackwardRows(
                 bdy.ReadOnlySpan, bx.ReadOnlySpan, bg.ReadOnlySpan, bm.ReadOnlySpan, br.ReadOnlySpan, bdx.Span,
                 partials.AsSpan(c * cols, cols), partials.AsSpan(partialLength + (c * cols), cols), cols, accumulateDx,
                 KernelParallel.ChunkStart(rows, chunks, c), KernelParallel.ChunkStart(rows, chunks, c + 1)));

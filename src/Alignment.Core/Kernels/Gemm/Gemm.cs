@@ -97,7 +97,7 @@ internal static class Gemm
             }
 
             int chunks = Math.Min(threads, batchCount);
-            Parallel.For(0, chunks, t =>
+            WorkerTeam.Shared.For(chunks, t =>
             {
                 (int start, int end) = GemmPartition.Range(batchCount, chunks, t);
                 RunBatches(first, strideA, strideB, strideC, start, end, backend, 1);

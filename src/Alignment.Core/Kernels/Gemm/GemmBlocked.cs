@@ -6,46 +6,20 @@ namespace Alignment.Kernels;
 /// Cache-blocked GEMM driver in the BLIS/GotoBLAS style, specialised per micro-kernel:
 /// for each NC-wide column block, for each KC-deep slice: pack B; for each MC-tall row block: pack A and
 /// run the micro-kernel over the MR×NR tiles (B panel reused from L1 across the A panels).
-/// Work is split across threads by whole rows or whole columns, each thread packing its own operands.
+/// On several threads the work goes to <see cref="GemmTeamProduct{TKernel}"/>.
 /// </summary>
 internal static unsafe class GemmBlocked<TKernel>
     where TKernel : struct, IGemmMicroKernel
 {
     public static void Run(in GemmArgs g, int threads)
     {
-        int mr = TKernel.MR;
-        int nr = TKernel.NR;
-        int mPanels = (g.M + mr - 1) / mr;
-        int nPanels = (g.N + nr - 1) / nr;
-
-        // Each chunk packs the operand that is not split, so split the dimension whose
-        // duplicated packing (k·n when splitting m, k·m when splitting n) is the smaller. One chunk per
-        // thread: more (for balance when other work shares the cores) measured slower on a quiet machine.
-        bool splitM = g.M >= g.N;
-        int chunks = Math.Min(threads, splitM ? mPanels : nPanels);
-        if (chunks <= 1)
+        if (threads <= 1)
         {
             RunRange(g, 0, g.M, 0, g.N);
             return;
         }
 
-        GemmArgs args = g;
-        if (splitM)
-        {
-            Parallel.For(0, chunks, t =>
-            {
-                (int start, int end) = GemmPartition.Range(mPanels, chunks, t);
-                RunRange(args, start * mr, Math.Min(end * mr, args.M), 0, args.N);
-            });
-        }
-        else
-        {
-            Parallel.For(0, chunks, t =>
-            {
-                (int start, int end) = GemmPartition.Range(nPanels, chunks, t);
-                RunRange(args, 0, args.M, start * nr, Math.Min(end * nr, args.N));
-            });
-        }
+        GemmTeamProduct<TKernel>.Run(g, threads);
     }
 
     /// <summary>Single-threaded product of the sub-block C[i0..i1, j0..j1].</summary>
@@ -103,7 +77,7 @@ internal static unsafe class GemmBlocked<TKernel>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)
+    internal static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)
     {
         for (int r = 0; r < rows; r++)
         {

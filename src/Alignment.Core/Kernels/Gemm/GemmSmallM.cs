@@ -39,7 +39,7 @@ internal static unsafe class GemmSmallM
             return;
         }
 
-        Parallel.For(0, chunks, t =>
+        WorkerTeam.Shared.For(chunks, t =>
         {
             (int start, int end) = GemmPartition.Range(units, chunks, t);
             RunRange(args, start * unit, Math.Min(end * unit, args.N));

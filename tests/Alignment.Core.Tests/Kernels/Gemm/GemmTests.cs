@@ -84,6 +84,25 @@ public class GemmTests
     }
 
     [Theory]
+    [MemberData(nameof(TransCombos))]
+    public void Multiply_TeamProductSeveralBlocks_MatchesReferenceAndOneThreadBitForBit(bool transA, bool transB)
+    {
+        // Two NC-wide column blocks, two K blocks, row blocks rounded to the thread count, ragged edges; and a
+        // short, wide product that is split into pieces of columns.
+        foreach (var t in new[]
+        {
+            new Case(transA, transB, 40, 4200, 260) { Accumulate = true, Pad = 1 },
+            new Case(transA, transB, 20, 5000, 40),
+        })
+        {
+            Check(t);
+            float[] shared = Product(t);
+            float[] single = Product(t with { Threads = 1 });
+            Assert.Equal(single, shared);
+        }
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -288,6 +307,20 @@ public class GemmTests
                 Assert.Fail($"{t}: C[{row},{col}] = {c[i]}, expected {expected[i]} (tolerance {tolerance})");
             }
         }
+    }
+
+    // C after the product of case t on fixed random inputs.
+    private static float[] Product(Case t)
+    {
+        int aRows = t.TransA ? t.K : t.M, aCols = t.TransA ? t.M : t.K;
+        int bRows = t.TransB ? t.N : t.K, bCols = t.TransB ? t.K : t.N;
+        int lda = aCols + t.Pad, ldb = bCols + t.Pad, ldc = t.N + t.Pad;
+        Random rng = new(17);
+        float[] a = Fill(rng, Size(aRows, lda, aCols));
+        float[] b = Fill(rng, Size(bRows, ldb, bCols));
+        float[] c = Fill(rng, Size(t.M, ldc, t.N));
+        Gemm.Multiply(t.TransA, t.TransB, t.M, t.N, t.K, a, lda, b, ldb, c, ldc, t.Accumulate, t.Backend, t.Threads);
+        return c;
     }
 
     private static void CheckBatched(bool transA, bool transB, int m, int n, int k, int batchCount, bool accumulate)

@@ -1,0 +1,199 @@
+using System.Runtime.CompilerServices;
+
+namespace Alignment.Kernels;
+
+/// <summary>
+/// One packed product shared by the threads of a <see cref="WorkerTeam"/> gang. For each NC-wide, KC-deep block
+/// the participants pack B together into one shared buffer (each a share of its panels), meet at a barrier, then
+/// take work items (an MC-tall row block times a range of B panels, each item packing its own A block) from one
+/// counter until the block's items are gone. B is packed once instead of once per thread, and a core slowed down
+/// by other work simply takes fewer items. Two B buffers alternate, so a participant that runs out of items packs
+/// the next block while the others finish, and one barrier per block suffices. Every element of C is computed by
+/// the same micro-kernel calls, in the same order, as in the single-threaded driver, so results do not depend
+/// on the number of threads or on who took which item.
+/// </summary>
+internal sealed unsafe class GemmTeamProduct<TKernel>
+    where TKernel : struct, IGemmMicroKernel
+{
+    // Items per block wanted per participant, for balance.
+    private const int ItemsPerParticipant = 4;
+
+    private readonly GemmArgs _g;
+    private readonly int _kc;
+    private readonly int _mc;
+    private readonly int _nc;
+    private readonly int _rowBlocks;
+    private readonly float* _shared;
+    private readonly nint _bufferLength;
+    private readonly int _wanted;
+
+    // The next unclaimed item, numbered across all blocks in order.
+    private int _next;
+
+    // Barrier: participants arrived at the current phase, and the phase number.
+    private int _arrived;
+    private int _phase;
+
+    private GemmTeamProduct(in GemmArgs g, int participants)
+    {
+        _g = g;
+        int mr = TKernel.MR;
+        int nr = TKernel.NR;
+        _kc = GemmPartition.BlockSize(g.K, TKernel.KC, 8);
+        _nc = GemmPartition.BlockSize(g.N, TKernel.NC, nr);
+
+        // Row blocks near MC tall, their count a multiple of the participants so equal items share out evenly.
+        int blocks = (g.M + TKernel.MC - 1) / TKernel.MC;
+        blocks = (blocks + participants - 1) / participants * participants;
+        _mc = Math.Max(mr, ((g.M + blocks - 1) / blocks + mr - 1) / mr * mr);
+        _rowBlocks = (g.M + _mc - 1) / _mc;
+        _wanted = ItemsPerParticipant * participants;
+        _bufferLength = (nint)((_nc + nr - 1) / nr) * GemmPacking.PanelStride(nr, _kc);
+        _shared = GemmBuffers.B(2L * _bufferLength);
+    }
+
+    /// <summary>C (+)= op(A)·op(B) on up to <paramref name="threads"/> threads of the shared team.</summary>
+    public static void Run(in GemmArgs g, int threads)
+    {
+        var product = new GemmTeamProduct<TKernel>(g, Math.Min(threads, WorkerTeam.Shared.Threads));
+        WorkerTeam.Shared.Gang(threads, product.Participate);
+    }
+
+    private void Participate(int participant, int participants)
+    {
+        int nr = TKernel.NR;
+        int mr = TKernel.MR;
+        float* packA = GemmBuffers.A((long)((_mc + mr - 1) / mr) * GemmPacking.PanelStride(mr, _kc));
+        float* tile = stackalloc float[mr * nr];
+        int held = -1;
+        int offset = 0;
+        int phase = 0;
+        int block = 0;
+        for (int jc = 0; jc < _g.N; jc += _nc)
+        {
+            int ncb = Math.Min(_nc, _g.N - jc);
+            int panels = (ncb + nr - 1) / nr;
+            int pieces = Pieces(panels, participants);
+            int items = _rowBlocks * pieces;
+            for (int pc = 0; pc < _g.K; pc += _kc)
+            {
+                int kcb = Math.Min(_kc, _g.K - pc);
+                nint panelStride = GemmPacking.PanelStride(nr, kcb);
+                float* packB = _shared + ((block & 1) * _bufferLength);
+
+                (int first, int end) = GemmPartition.Range(panels, participants, participant);
+                if (end > first)
+                {
+                    int j0 = first * nr;
+                    GemmPacking.PackB(_g, pc, kcb, jc + j0, Math.Min(end * nr, ncb) - j0, nr, packB + (first * panelStride));
+                }
+
+                Barrier(participants, ref phase);
+
+                bool accumulate = _g.Accumulate || pc > 0;
+                int packedRows = -1;
+                while (true)
+                {
+                    if (held < 0)
+                    {
+                        held = Interlocked.Increment(ref _next) - 1;
+                    }
+
+                    if (held >= offset + items)
+                    {
+                        break;
+                    }
+
+                    int local = held - offset;
+                    held = -1;
+                    int rowBlock = local / pieces;
+                    int ic = rowBlock * _mc;
+                    int mcb = Math.Min(_mc, _g.M - ic);
+                    if (mcb <= 0)
+                    {
+                        continue;
+                    }
+
+                    if (packedRows != ic)
+                    {
+                        GemmPacking.PackA(_g, ic, mcb, pc, kcb, mr, packA);
+                        packedRows = ic;
+                    }
+
+                    (int p0, int p1) = GemmPartition.Range(panels, pieces, local - (rowBlock * pieces));
+                    Compute(packA, packB, panelStride, ic, mcb, jc, p0 * nr, Math.Min(p1 * nr, ncb), kcb, accumulate, tile);
+                }
+
+                offset += items;
+                block++;
+            }
+        }
+    }
+
+    // Row blocks times pieces should give every participant several items, in a multiple of their number.
+    private int Pieces(int panels, int participants)
+    {
+        int pieces = Math.Min(panels, Math.Max(1, (_wanted + _rowBlocks - 1) / _rowBlocks));
+        while (pieces < panels && _rowBlocks * pieces % participants != 0)
+        {
+            pieces++;
+        }
+
+        return pieces;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Compute(float* packA, float* packB, nint panelStride, int ic, int mcb, int jc, int j0, int j1, int kcb,
+        bool accumulate, float* tile)
+    {
+        int mr = TKernel.MR;
+        int nr = TKernel.NR;
+        nint ldc = _g.Ldc;
+        nint aStride = GemmPacking.PanelStride(mr, kcb);
+        for (int jr = j0; jr < j1; jr += nr)
+        {
+            int cols = Math.Min(nr, j1 - jr);
+            float* bPanel = packB + (jr / nr * panelStride);
+            float* cColumn = _g.C + jc + jr;
+            for (int ir = 0; ir < mcb; ir += mr)
+            {
+                int rows = Math.Min(mr, mcb - ir);
+                float* aPanel = packA + (ir / mr * aStride);
+                float* c = cColumn + ((ic + ir) * ldc);
+                if (rows == mr && cols == nr)
+                {
+                    TKernel.Run(kcb, aPanel, bPanel, c, ldc, accumulate);
+                }
+                else
+                {
+                    TKernel.Run(kcb, aPanel, bPanel, tile, nr, false);
+                    GemmBlocked<TKernel>.MergeTile(tile, nr, rows, cols, c, ldc, accumulate);
+                }
+            }
+        }
+    }
+
+    // All participants arrive before any leaves; the last to arrive opens the next phase.
+    private void Barrier(int participants, ref int phase)
+    {
+        if (participants == 1)
+        {
+            return;
+        }
+
+        int current = phase;
+        phase = current + 1;
+        if (Interlocked.Increment(ref _arrived) == participants)
+        {
+            Volatile.Write(ref _arrived, 0);
+            Volatile.Write(ref _phase, current + 1);
+            return;
+        }
+
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _phase) == current)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+}

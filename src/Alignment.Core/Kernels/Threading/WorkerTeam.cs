@@ -1,0 +1,331 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace Alignment.Kernels;
+
+/// <summary>
+/// The threads the kernels' parallel loops run on: the calling thread plus a fixed team of background workers
+/// (one per core beyond the first). Between jobs the workers spin for a short while before they sleep, so the
+/// short, frequent loops of decoding and training pay neither a thread-pool dispatch nor a wake-up each time.
+/// One job runs at a time. A thread that arrives while the team is busy falls back to <see cref="Parallel"/>;
+/// a loop started from inside a job runs on the thread that started it.
+/// </summary>
+internal sealed class WorkerTeam
+{
+    // How long an idle worker keeps polling for the next job before it blocks.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 4000;
+
+    [ThreadStatic]
+    private static bool t_inside;
+
+    private readonly Worker[] _workers;
+
+    // 0 while free; 1 while a job runs.
+    private int _busy;
+
+    // Marks a gang job in the low word of _state; the rest of the low word is then the participant count.
+    private const long GangFlag = 0x80000000L;
+
+    // The current job: generation in the high 32 bits; in the low 32 bits the next unclaimed item of a loop
+    // or, for a gang, GangFlag | participants (one read then gives a consistent generation, kind and size).
+    private long _state;
+    private uint _generation;
+    private Action<int>? _item;
+    private Action<int, int>? _participant;
+    private int _count;
+    private int _completed;
+    private Exception? _error;
+
+    /// <summary>Creates a team with <paramref name="workers"/> background threads besides the caller.</summary>
+    public WorkerTeam(int workers)
+    {
+        _workers = new Worker[Math.Max(0, workers)];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            var worker = new Worker(this, i);
+            _workers[i] = worker;
+            worker.Start();
+        }
+    }
+
+    /// <summary>The process-wide team: one worker per core beyond the first.</summary>
+    public static WorkerTeam Shared { get; } = new(Environment.ProcessorCount - 1);
+
+    /// <summary>Threads a job can use: the workers plus the caller.</summary>
+    public int Threads => _workers.Length + 1;
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(i) for every i in [0, <paramref name="count"/>), each exactly once, items handed
+    /// out one at a time to whichever thread is free. Returns when all have run; the first exception thrown by an
+    /// item is rethrown after that.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void For(int count, Action<int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (count == 1 || _workers.Length == 0 || t_inside)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            Parallel.For(0, count, body);
+            return;
+        }
+
+        _item = body;
+        Run(count, gang: false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(p, P) once for each participant p in [0, P) at the same time, each on its own
+    /// thread (p = 0 on the caller), where P ≤ <paramref name="participants"/> is what the team can give: 1 when
+    /// it is busy or the call comes from inside a job. The participants may therefore wait for one another.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Gang(int participants, Action<int, int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        int count = Math.Min(participants, Threads);
+        if (count <= 1 || t_inside || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            body(0, 1);
+            return;
+        }
+
+        _participant = body;
+        Run(count, gang: true);
+    }
+
+    // Called with _busy held and the body stored.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Run(int count, bool gang)
+    {
+        try
+        {
+            _count = count;
+            _completed = 0;
+            _error = null;
+            uint generation = unchecked(++_generation);
+
+            // A full fence: the job is visible before any worker's sleeping flag is read.
+            Interlocked.Exchange(ref _state, ((long)generation << 32) | (gang ? GangFlag | (uint)count : 0));
+            foreach (Worker worker in _workers)
+            {
+                worker.Wake();
+            }
+
+            if (gang)
+            {
+                RunParticipant(0, count);
+            }
+            else
+            {
+                Claim(generation);
+            }
+
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _completed) < count)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
+            _item = null;
+            _participant = null;
+            if (_error is { } error)
+            {
+                _error = null;
+                ExceptionDispatchInfo.Throw(error);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    // A worker's part of job `generation`.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Join(int workerIndex, uint generation)
+    {
+        long state = Volatile.Read(ref _state);
+        if ((uint)(state >> 32) != generation)
+        {
+            return;
+        }
+
+        if ((state & GangFlag) == 0)
+        {
+            Claim(generation);
+            return;
+        }
+
+        // A gang job cannot end before each of its participants has run, so the body read next is this job's.
+        int count = (int)(state & 0x7FFFFFFF);
+        if (workerIndex + 1 < count)
+        {
+            RunParticipant(workerIndex + 1, count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunParticipant(int participant, int count)
+    {
+        bool outer = t_inside;
+        t_inside = true;
+        try
+        {
+            _participant!(participant, count);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _error, e, null);
+        }
+        finally
+        {
+            t_inside = outer;
+            Interlocked.Increment(ref _completed);
+        }
+    }
+
+    // Takes items of job `generation` until none are left. An item claimed by a successful compare-exchange
+    // belongs to that job, and the job cannot end (and its body be replaced) before the item is marked done.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Claim(uint generation)
+    {
+        bool outer = t_inside;
+        t_inside = true;
+        try
+        {
+            while (true)
+            {
+                long state = Volatile.Read(ref _state);
+                if ((uint)(state >> 32) != generation)
+                {
+                    return;
+                }
+
+                int item = (int)(state & 0xFFFFFFFF);
+                if (item >= Volatile.Read(ref _count))
+                {
+                    return;
+                }
+
+                if (Interlocked.CompareExchange(ref _state, state + 1, state) != state)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    _item!(item);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _error, e, null);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _completed);
+                }
+            }
+        }
+        finally
+        {
+            t_inside = outer;
+        }
+    }
+
+    private uint CurrentGeneration => (uint)(Volatile.Read(ref _state) >> 32);
+
+    [SuppressMessage("Design", "CA1001", Justification = "Workers live as long as the process; their semaphore is never released early.")]
+    private sealed class Worker
+    {
+        private readonly WorkerTeam _team;
+        private readonly int _index;
+        private readonly SemaphoreSlim _signal = new(0);
+        private readonly Thread _thread;
+
+        // 1 while the worker is (about to be) blocked on _signal.
+        private int _sleeping;
+
+        public Worker(WorkerTeam team, int index)
+        {
+            _team = team;
+            _index = index;
+            _thread = new Thread(Loop) { IsBackground = true, Name = $"Alignment worker {index + 1}" };
+        }
+
+        public void Start() => _thread.Start();
+
+        public void Wake()
+        {
+            if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
+            {
+                _signal.Release();
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Loop()
+        {
+            uint seen = _team.CurrentGeneration;
+            while (true)
+            {
+                seen = WaitForJob(seen);
+                _team.Join(_index, seen);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private uint WaitForJob(uint seen)
+        {
+            long start = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                uint generation = _team.CurrentGeneration;
+                if (generation != seen)
+                {
+                    return generation;
+                }
+
+                if (Stopwatch.GetTimestamp() - start < SpinTicks)
+                {
+                    Thread.SpinWait(32);
+                    continue;
+                }
+
+                // Announce the sleep (a full fence), then look once more: either this read sees the new job or
+                // the caller's Wake sees the flag (the caller publishes the job with a full fence before reading it).
+                Interlocked.Exchange(ref _sleeping, 1);
+                generation = _team.CurrentGeneration;
+                if (generation != seen)
+                {
+                    if (Interlocked.Exchange(ref _sleeping, 0) == 0)
+                    {
+                        // The caller took the flag and released the signal: consume it.
+                        _signal.Wait();
+                    }
+
+                    return generation;
+                }
+
+                _signal.Wait();
+                start = Stopwatch.GetTimestamp();
+            }
+        }
+    }
+}

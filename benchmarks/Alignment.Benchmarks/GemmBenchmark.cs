@@ -22,6 +22,7 @@ internal static class GemmBenchmark
         ("small.fc_proj", 1024, 1024, 256), ("small.lm_head", 1024, 256, 8192), ("small.lm_head_dX", 1024, 8192, 256),
         ("small.fc_dW", 256, 1024, 1024), ("small.decode_lm_head", 8, 256, 8192),
         ("gpt2.fc", 2048, 768, 3072), ("gpt2.lm_head", 2048, 768, 50257), ("gpt2.decode_lm_head", 8, 768, 50257),
+        ("gpt2.decode_qkv", 8, 768, 2304), ("gpt2.decode_fc", 8, 768, 3072), ("gpt2.decode_fc_proj", 8, 3072, 768),
     ];
 
     private static readonly string[] AllForms = ["NN", "NT", "TN"];

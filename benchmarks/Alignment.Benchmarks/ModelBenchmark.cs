@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Alignment.Models.Generation;
 using Alignment.Models.Gpt2;
 using Alignment.Models.Heads;
@@ -162,6 +163,8 @@ internal static class ModelBenchmark
     {
         var sorted = times.Order().ToList();
         var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-        output.WriteLine($"{config,-10}{measure,-10}{units / median,12:F1} {unit,-9}{median * 1e3,8:F1}{sorted[0] * 1e3,10:F1}{sorted[^1] * 1e3,10:F1}");
+        var throughput = units / median;
+        var shown = throughput < 10 ? throughput.ToString("F3", CultureInfo.InvariantCulture) : throughput.ToString("F1", CultureInfo.InvariantCulture);
+        output.WriteLine($"{config,-10}{measure,-10}{shown,12} {unit,-9}{median * 1e3,8:F1}{sorted[0] * 1e3,10:F1}{sorted[^1] * 1e3,10:F1}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Alignment.Kernels;
 
 namespace Alignment.Optim;
 
@@ -25,6 +26,34 @@ internal static class AdamWKernel
             throw new ArgumentException("AdamW: the parameter, gradient and moment buffers differ in length.");
         }
 
+        // Every element is updated on its own, so a split across threads changes no result.
+        int chunks = KernelParallel.ChunkCount(n, 8L * n);
+        if (chunks > 1)
+        {
+            UpdateParallel(p, g, m, v, c, chunks);
+        }
+        else
+        {
+            UpdateRange(p, g, m, v, c);
+        }
+    }
+
+    private static unsafe void UpdateParallel(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, AdamWScalars c, int chunks)
+    {
+        fixed (float* pp = p, pg = g, pm = m, pv = v)
+        {
+            var bp = new PinnedBuffer<float>(pp, p.Length);
+            var bg = new PinnedBuffer<float>(pg, g.Length);
+            var bm = new PinnedBuffer<float>(pm, m.Length);
+            var bv = new PinnedBuffer<float>(pv, v.Length);
+            KernelParallel.For(p.Length, chunks, (s, e) =>
+                UpdateRange(bp.Slice(s, e - s), bg.ReadOnlySlice(s, e - s), bm.Slice(s, e - s), bv.Slice(s, e - s), c));
+        }
+    }
+
+    private static void UpdateRange(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamWScalars c)
+    {
+        var n = p.Length;
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
         {

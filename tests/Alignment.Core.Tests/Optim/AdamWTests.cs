@@ -60,6 +60,25 @@ public class AdamWTests
     }
 
     [Fact]
+    public void AdamW_LargeParameterSplitAcrossThreads_MatchesHandComputed()
+    {
+        // 300×337 elements: far above the size at which the update is split across threads, ragged chunk ends.
+        var random = new RandomGenerator(12);
+        var weight = Parameter("big.weight", 300, 337);
+        var w0 = weight.Parameter.ToArray();
+        var optimizer = new AdamW([weight], new AdamWOptions { LearningRate = 0.01, WeightDecay = 0.1 });
+        var grads = new float[2][];
+        for (var t = 0; t < grads.Length; t++)
+        {
+            grads[t] = Reference.Values(random, 300 * 337);
+            weight.Parameter.Grad = Tensor.FromArray(grads[t], 300, 337);
+            optimizer.Step();
+        }
+
+        Reference.AssertClose(Reference.AdamW(w0, grads, 0.01, 0.9, 0.999, 1e-8, 0.1), weight.Parameter.ToArray(), 2e-6);
+    }
+
+    [Fact]
     public void DefaultNoDecay_ExcludesBiasesNormsAndEmbeddings()
     {
         string[] excluded = ["wte", "wpe", "h.0.ln_1.weight", "h.0.ln_1.bias", "ln_f.weight", "h.0.attn.c_attn.bias", "model.embed_tokens.weight", "encoder.LayerNorm.weight"];

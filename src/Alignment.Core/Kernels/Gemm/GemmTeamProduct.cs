@@ -59,6 +59,7 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
         WorkerTeam.Shared.Gang(threads, product.Participate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Participate(int participant, int participants)
     {
         int nr = TKernel.NR;

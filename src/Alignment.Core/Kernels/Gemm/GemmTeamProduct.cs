@@ -5,27 +5,29 @@ namespace Alignment.Kernels;
 /// <summary>
 /// One packed product shared by the threads of a <see cref="WorkerTeam"/> gang. For each NC-wide, KC-deep block
 /// the participants pack B together into one shared buffer (each a share of its panels), meet at a barrier, then
-/// take work items (an MC-tall row block times a range of B panels, each item packing its own A block) from one
-/// counter until the block's items are gone. B is packed once instead of once per thread, and a core slowed down
-/// by other work simply takes fewer items. Two B buffers alternate, so a participant that runs out of items packs
-/// the next block while the others finish, and one barrier per block suffices. Every element of C is computed by
-/// the same micro-kernel calls, in the same order, as in the single-threaded driver, so results do not depend
-/// on the number of threads or on who took which item.
+/// take work items from one counter until the block's items are gone: row blocks about MC tall (each packing its
+/// own A block), or, for products with few rows, ranges of B panels (each participant packing all of A once per
+/// block). B is packed once instead of once per thread, and a core slowed down by other work simply takes fewer
+/// items. Two B buffers alternate, so a participant that runs out of items packs the next block while the others
+/// finish, and one barrier per block suffices. Every element of C receives the same KC-deep partial sums, in the
+/// same order, as in the single-threaded driver, so results do not depend on the number of threads or on who took
+/// which item.
 /// </summary>
 internal sealed unsafe class GemmTeamProduct<TKernel>
     where TKernel : struct, IGemmMicroKernel
 {
     // Items per block wanted per participant, for balance.
-    private const int ItemsPerParticipant = 4;
+    private const int ItemsPerParticipant = 8;
 
     private readonly GemmArgs _g;
     private readonly int _kc;
-    private readonly int _mc;
     private readonly int _nc;
+    private readonly int _rowPanels;
     private readonly int _rowBlocks;
+    private readonly int _wanted;
+    private readonly nint _packALength;
     private readonly float* _shared;
     private readonly nint _bufferLength;
-    private readonly int _wanted;
 
     // The next unclaimed item, numbered across all blocks in order.
     private int _next;
@@ -41,13 +43,25 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
         int nr = TKernel.NR;
         _kc = GemmPartition.BlockSize(g.K, TKernel.KC, 8);
         _nc = GemmPartition.BlockSize(g.N, TKernel.NC, nr);
-
-        // Row blocks near MC tall, their count a multiple of the participants so equal items share out evenly.
-        int blocks = (g.M + TKernel.MC - 1) / TKernel.MC;
-        blocks = (blocks + participants - 1) / participants * participants;
-        _mc = Math.Max(mr, ((g.M + blocks - 1) / blocks + mr - 1) / mr * mr);
-        _rowBlocks = (g.M + _mc - 1) / _mc;
         _wanted = ItemsPerParticipant * participants;
+
+        // Items are row blocks about MC tall, their count rounded up to a multiple of the participants so equal items
+        // share out evenly, when there are at least two per participant (shorter row blocks reuse each B panel for
+        // too few micro-kernel calls: measured slower). Otherwise there is a single row block, which each participant
+        // packs once per block, and the items are ranges of B panels instead.
+        _rowPanels = (g.M + mr - 1) / mr;
+        int blocks = (g.M + TKernel.MC - 1) / TKernel.MC;
+        if (blocks >= 2 * participants)
+        {
+            blocks = Math.Min(_rowPanels, (blocks + participants - 1) / participants * participants);
+        }
+        else
+        {
+            blocks = 1;
+        }
+
+        _rowBlocks = blocks;
+        _packALength = (nint)((_rowPanels + blocks - 1) / blocks) * GemmPacking.PanelStride(mr, _kc);
         _bufferLength = (nint)((_nc + nr - 1) / nr) * GemmPacking.PanelStride(nr, _kc);
         _shared = GemmBuffers.B(2L * _bufferLength);
     }
@@ -64,7 +78,7 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
     {
         int nr = TKernel.NR;
         int mr = TKernel.MR;
-        float* packA = GemmBuffers.A((long)((_mc + mr - 1) / mr) * GemmPacking.PanelStride(mr, _kc));
+        float* packA = GemmBuffers.A(_packALength);
         float* tile = stackalloc float[mr * nr];
         int held = -1;
         int offset = 0;
@@ -74,7 +88,7 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
         {
             int ncb = Math.Min(_nc, _g.N - jc);
             int panels = (ncb + nr - 1) / nr;
-            int pieces = Pieces(panels, participants);
+            int pieces = Pieces(panels);
             int items = _rowBlocks * pieces;
             for (int pc = 0; pc < _g.K; pc += _kc)
             {
@@ -92,7 +106,7 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
                 Barrier(participants, ref phase);
 
                 bool accumulate = _g.Accumulate || pc > 0;
-                int packedRows = -1;
+                int packedBlock = -1;
                 while (true)
                 {
                     if (held < 0)
@@ -108,17 +122,18 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
                     int local = held - offset;
                     held = -1;
                     int rowBlock = local / pieces;
-                    int ic = rowBlock * _mc;
-                    int mcb = Math.Min(_mc, _g.M - ic);
+                    (int r0, int r1) = GemmPartition.Range(_rowPanels, _rowBlocks, rowBlock);
+                    int ic = r0 * mr;
+                    int mcb = Math.Min(r1 * mr, _g.M) - ic;
                     if (mcb <= 0)
                     {
                         continue;
                     }
 
-                    if (packedRows != ic)
+                    if (packedBlock != rowBlock)
                     {
                         GemmPacking.PackA(_g, ic, mcb, pc, kcb, mr, packA);
-                        packedRows = ic;
+                        packedBlock = rowBlock;
                     }
 
                     (int p0, int p1) = GemmPartition.Range(panels, pieces, local - (rowBlock * pieces));
@@ -131,17 +146,8 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
         }
     }
 
-    // Row blocks times pieces should give every participant several items, in a multiple of their number.
-    private int Pieces(int panels, int participants)
-    {
-        int pieces = Math.Min(panels, Math.Max(1, (_wanted + _rowBlocks - 1) / _rowBlocks));
-        while (pieces < panels && _rowBlocks * pieces % participants != 0)
-        {
-            pieces++;
-        }
-
-        return pieces;
-    }
+    // With a single row block, the items are this many ranges of B panels.
+    private int Pieces(int panels) => _rowBlocks > 1 ? 1 : Math.Min(panels, _wanted);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Compute(float* packA, float* packB, nint panelStride, int ic, int mcb, int jc, int j0, int j1, int kcb,

@@ -87,10 +87,11 @@ public class GemmTests
     [MemberData(nameof(TransCombos))]
     public void Multiply_TeamProductSeveralBlocks_MatchesReferenceAndOneThreadBitForBit(bool transA, bool transB)
     {
-        // Two NC-wide column blocks, two K blocks, row blocks rounded to the thread count, ragged edges; and a
-        // short, wide product that is split into pieces of columns.
+        // Row-block items (600 rows: more than two MC-tall blocks per thread, uneven panel ranges) over two K blocks;
+        // and short products whose items are ranges of B panels, across two NC-wide column blocks.
         foreach (var t in new[]
         {
+            new Case(transA, transB, 601, 300, 270) { Accumulate = true, Pad = 2 },
             new Case(transA, transB, 40, 4200, 260) { Accumulate = true, Pad = 1 },
             new Case(transA, transB, 20, 5000, 40),
         })

@@ -36,7 +36,6 @@ internal static unsafe class GemmBlocked<TKernel>
         float* packA = GemmBuffers.A((long)((mc + mr - 1) / mr) * GemmPacking.PanelStride(mr, kc));
         float* packB = GemmBuffers.B((long)((nc + nr - 1) / nr) * GemmPacking.PanelStride(nr, kc));
         float* tile = stackalloc float[mr * nr];
-        nint ldc = g.Ldc;
 
         for (int jc = j0; jc < j1; jc += nc)
         {
@@ -50,34 +49,50 @@ internal static unsafe class GemmBlocked<TKernel>
                 {
                     int mcb = Math.Min(mc, i1 - ic);
                     GemmPacking.PackA(g, ic, mcb, pc, kcb, mr, packA);
-                    for (int jr = 0; jr < ncb; jr += nr)
-                    {
-                        int cols = Math.Min(nr, ncb - jr);
-                        float* bPanel = packB + (jr / nr * GemmPacking.PanelStride(nr, kcb));
-                        float* cColumn = g.C + jc + jr;
-                        for (int ir = 0; ir < mcb; ir += mr)
-                        {
-                            int rows = Math.Min(mr, mcb - ir);
-                            float* aPanel = packA + (ir / mr * GemmPacking.PanelStride(mr, kcb));
-                            float* c = cColumn + ((ic + ir) * ldc);
-                            if (rows == mr && cols == nr)
-                            {
-                                TKernel.Run(kcb, aPanel, bPanel, c, ldc, accumulate);
-                            }
-                            else
-                            {
-                                TKernel.Run(kcb, aPanel, bPanel, tile, nr, false);
-                                MergeTile(tile, nr, rows, cols, c, ldc, accumulate);
-                            }
-                        }
-                    }
+                    Tiles(g, packA, packB, ic, mcb, jc, 0, ncb, kcb, accumulate, tile);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[ic..ic+mcb, jc+j0..jc+j1] (+)= the packed A block (mcb rows) · packed B panels j0/NR..: micro-tiles column
+    /// panel by column panel, each B panel reused across all A panels; edge tiles go through <paramref name="tile"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Tiles(in GemmArgs g, float* packA, float* packB, int ic, int mcb, int jc, int j0, int j1, int kcb,
+        bool accumulate, float* tile)
+    {
+        int mr = TKernel.MR;
+        int nr = TKernel.NR;
+        nint ldc = g.Ldc;
+        nint aStride = GemmPacking.PanelStride(mr, kcb);
+        nint bStride = GemmPacking.PanelStride(nr, kcb);
+        for (int jr = j0; jr < j1; jr += nr)
+        {
+            int cols = Math.Min(nr, j1 - jr);
+            float* bPanel = packB + (jr / nr * bStride);
+            float* cColumn = g.C + jc + jr;
+            for (int ir = 0; ir < mcb; ir += mr)
+            {
+                int rows = Math.Min(mr, mcb - ir);
+                float* aPanel = packA + (ir / mr * aStride);
+                float* c = cColumn + ((ic + ir) * ldc);
+                if (rows == mr && cols == nr)
+                {
+                    TKernel.Run(kcb, aPanel, bPanel, c, ldc, accumulate);
+                }
+                else
+                {
+                    TKernel.Run(kcb, aPanel, bPanel, tile, nr, false);
+                    MergeTile(tile, nr, rows, cols, c, ldc, accumulate);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)
+    private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)
     {
         for (int r = 0; r < rows; r++)
         {

@@ -137,7 +137,7 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
                     }
 
                     (int p0, int p1) = GemmPartition.Range(panels, pieces, local - (rowBlock * pieces));
-                    Compute(packA, packB, panelStride, ic, mcb, jc, p0 * nr, Math.Min(p1 * nr, ncb), kcb, accumulate, tile);
+                    GemmBlocked<TKernel>.Tiles(_g, packA, packB, ic, mcb, jc, p0 * nr, Math.Min(p1 * nr, ncb), kcb, accumulate, tile);
                 }
 
                 offset += items;
@@ -148,37 +148,6 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
 
     // With a single row block, the items are this many ranges of B panels.
     private int Pieces(int panels) => _rowBlocks > 1 ? 1 : Math.Min(panels, _wanted);
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Compute(float* packA, float* packB, nint panelStride, int ic, int mcb, int jc, int j0, int j1, int kcb,
-        bool accumulate, float* tile)
-    {
-        int mr = TKernel.MR;
-        int nr = TKernel.NR;
-        nint ldc = _g.Ldc;
-        nint aStride = GemmPacking.PanelStride(mr, kcb);
-        for (int jr = j0; jr < j1; jr += nr)
-        {
-            int cols = Math.Min(nr, j1 - jr);
-            float* bPanel = packB + (jr / nr * panelStride);
-            float* cColumn = _g.C + jc + jr;
-            for (int ir = 0; ir < mcb; ir += mr)
-            {
-                int rows = Math.Min(mr, mcb - ir);
-                float* aPanel = packA + (ir / mr * aStride);
-                float* c = cColumn + ((ic + ir) * ldc);
-                if (rows == mr && cols == nr)
-                {
-                    TKernel.Run(kcb, aPanel, bPanel, c, ldc, accumulate);
-                }
-                else
-                {
-                    TKernel.Run(kcb, aPanel, bPanel, tile, nr, false);
-                    GemmBlocked<TKernel>.MergeTile(tile, nr, rows, cols, c, ldc, accumulate);
-                }
-            }
-        }
-    }
 
     // All participants arrive before any leaves; the last to arrive opens the next phase.
     private void Barrier(int participants, ref int phase)

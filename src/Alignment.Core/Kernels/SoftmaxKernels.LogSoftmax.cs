@@ -14,15 +14,7 @@ internal static partial class SoftmaxKernels
         long n = CheckShape(rows, cols);
         KernelGuard.Length(x.Length, n, nameof(x));
         KernelGuard.Length(y.Length, n, nameof(y));
-        int chunks = KernelParallel.ChunkCount(rows, n);
-        if (chunks == 1)
-        {
-            LogSoftmaxForwardRows(x, y, cols, 0, rows);
-        }
-        else
-        {
-            LogSoftmaxForwardParallel(x, y, rows, cols, chunks);
-        }
+        ForEachRows(x, y, rows, cols, n, LogSoftmaxForwardRows);
     }
 
     // y, dy, dx: [rows, cols]
@@ -33,15 +25,7 @@ internal static partial class SoftmaxKernels
         KernelGuard.Length(y.Length, n, nameof(y));
         KernelGuard.Length(dy.Length, n, nameof(dy));
         KernelGuard.Length(dx.Length, n, nameof(dx));
-        int chunks = KernelParallel.ChunkCount(rows, n);
-        if (chunks == 1)
-        {
-            LogSoftmaxBackwardRows(y, dy, dx, cols, 0, rows);
-        }
-        else
-        {
-            LogSoftmaxBackwardParallel(y, dy, dx, rows, cols, chunks);
-        }
+        ForEachRows(y, dy, dx, rows, cols, n, LogSoftmaxBackwardRows);
     }
 
     // x, y: [rows, cols]
@@ -92,27 +76,6 @@ internal static partial class SoftmaxKernels
             {
                 dxr[i] += dyr[i] - (MathF.Exp(yr[i]) * sum);
             }
-        }
-    }
-
-    private static unsafe void LogSoftmaxForwardParallel(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, int chunks)
-    {
-        fixed (float* px = x, py = y)
-        {
-            var bx = new PinnedBuffer<float>(px, x.Length);
-            var by = new PinnedBuffer<float>(py, y.Length);
-            KernelParallel.For(rows, chunks, (s, e) => LogSoftmaxForwardRows(bx.ReadOnlySpan, by.Span, cols, s, e));
-        }
-    }
-
-    private static unsafe void LogSoftmaxBackwardParallel(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols, int chunks)
-    {
-        fixed (float* py = y, pdy = dy, pdx = dx)
-        {
-            var by = new PinnedBuffer<float>(py, y.Length);
-            var bdy = new PinnedBuffer<float>(pdy, dy.Length);
-            var bdx = new PinnedBuffer<float>(pdx, dx.Length);
-            KernelParallel.For(rows, chunks, (s, e) => LogSoftmaxBackwardRows(by.ReadOnlySpan, bdy.ReadOnlySpan, bdx.Span, cols, s, e));
         }
     }
 }

@@ -9,15 +9,7 @@ internal static partial class SoftmaxKernels
         long n = CheckShape(rows, cols);
         KernelGuard.Length(x.Length, n, nameof(x));
         KernelGuard.Length(lse.Length, rows, nameof(lse));
-        int chunks = KernelParallel.ChunkCount(rows, n);
-        if (chunks == 1)
-        {
-            LogSumExpRows(x, lse, cols, 0, rows);
-        }
-        else
-        {
-            LogSumExpParallel(x, lse, rows, cols, chunks);
-        }
+        ForEachRows(x, lse, rows, cols, n, LogSumExpRows);
     }
 
     // x, dx: [rows, cols]; lse, dlse: [rows]
@@ -60,16 +52,6 @@ internal static partial class SoftmaxKernels
             }
 
             ExpRowOps.AddScaledExp(x.Slice(r * cols, cols), lse[r], dlse[r], dx.Slice(r * cols, cols));
-        }
-    }
-
-    private static unsafe void LogSumExpParallel(ReadOnlySpan<float> x, Span<float> lse, int rows, int cols, int chunks)
-    {
-        fixed (float* px = x, pl = lse)
-        {
-            var bx = new PinnedBuffer<float>(px, x.Length);
-            var bl = new PinnedBuffer<float>(pl, lse.Length);
-            KernelParallel.For(rows, chunks, (s, e) => LogSumExpRows(bx.ReadOnlySpan, bl.Span, cols, s, e));
         }
     }
 

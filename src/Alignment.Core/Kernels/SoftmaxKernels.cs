@@ -15,15 +15,7 @@ internal static partial class SoftmaxKernels
         long n = CheckShape(rows, cols);
         KernelGuard.Length(x.Length, n, nameof(x));
         KernelGuard.Length(y.Length, n, nameof(y));
-        int chunks = KernelParallel.ChunkCount(rows, n);
-        if (chunks == 1)
-        {
-            SoftmaxForwardRows(x, y, cols, 0, rows);
-        }
-        else
-        {
-            SoftmaxForwardParallel(x, y, rows, cols, chunks);
-        }
+        ForEachRows(x, y, rows, cols, n, SoftmaxForwardRows);
     }
 
     // y, dy, dx: [rows, cols]
@@ -34,14 +26,48 @@ internal static partial class SoftmaxKernels
         KernelGuard.Length(y.Length, n, nameof(y));
         KernelGuard.Length(dy.Length, n, nameof(dy));
         KernelGuard.Length(dx.Length, n, nameof(dx));
-        int chunks = KernelParallel.ChunkCount(rows, n);
+        ForEachRows(y, dy, dx, rows, cols, n, SoftmaxBackwardRows);
+    }
+
+    // A kernel over rows [start, end) of one input and one output, or of two inputs and one output.
+    private delegate void RowKernel(ReadOnlySpan<float> x, Span<float> y, int cols, int start, int end);
+
+    private delegate void RowKernel2(ReadOnlySpan<float> x, ReadOnlySpan<float> z, Span<float> y, int cols, int start, int end);
+
+    // Runs `kernel` over all rows, split across threads when `work` pays for it (rows are independent).
+    private static unsafe void ForEachRows(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, long work, RowKernel kernel)
+    {
+        int chunks = KernelParallel.ChunkCount(rows, work);
         if (chunks == 1)
         {
-            SoftmaxBackwardRows(y, dy, dx, cols, 0, rows);
+            kernel(x, y, cols, 0, rows);
+            return;
         }
-        else
+
+        fixed (float* px = x, py = y)
         {
-            SoftmaxBackwardParallel(y, dy, dx, rows, cols, chunks);
+            var bx = new PinnedBuffer<float>(px, x.Length);
+            var by = new PinnedBuffer<float>(py, y.Length);
+            KernelParallel.For(rows, chunks, (s, e) => kernel(bx.ReadOnlySpan, by.Span, cols, s, e));
+        }
+    }
+
+    private static unsafe void ForEachRows(ReadOnlySpan<float> x, ReadOnlySpan<float> z, Span<float> y, int rows, int cols, long work,
+        RowKernel2 kernel)
+    {
+        int chunks = KernelParallel.ChunkCount(rows, work);
+        if (chunks == 1)
+        {
+            kernel(x, z, y, cols, 0, rows);
+            return;
+        }
+
+        fixed (float* px = x, pz = z, py = y)
+        {
+            var bx = new PinnedBuffer<float>(px, x.Length);
+            var bz = new PinnedBuffer<float>(pz, z.Length);
+            var by = new PinnedBuffer<float>(py, y.Length);
+            KernelParallel.For(rows, chunks, (s, e) => kernel(bx.ReadOnlySpan, bz.ReadOnlySpan, by.Span, cols, s, e));
         }
     }
 
@@ -101,27 +127,6 @@ internal static partial class SoftmaxKernels
             {
                 dxr[i] += yr[i] * (dyr[i] - dot);
             }
-        }
-    }
-
-    private static unsafe void SoftmaxForwardParallel(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, int chunks)
-    {
-        fixed (float* px = x, py = y)
-        {
-            var bx = new PinnedBuffer<float>(px, x.Length);
-            var by = new PinnedBuffer<float>(py, y.Length);
-            KernelParallel.For(rows, chunks, (s, e) => SoftmaxForwardRows(bx.ReadOnlySpan, by.Span, cols, s, e));
-        }
-    }
-
-    private static unsafe void SoftmaxBackwardParallel(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols, int chunks)
-    {
-        fixed (float* py = y, pdy = dy, pdx = dx)
-        {
-            var by = new PinnedBuffer<float>(py, y.Length);
-            var bdy = new PinnedBuffer<float>(pdy, dy.Length);
-            var bdx = new PinnedBuffer<float>(pdx, dx.Length);
-            KernelParallel.For(rows, chunks, (s, e) => SoftmaxBackwardRows(by.ReadOnlySpan, bdy.ReadOnlySpan, bdx.Span, cols, s, e));
         }
     }
 }

@@ -125,10 +125,6 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
                     (int r0, int r1) = GemmPartition.Range(_rowPanels, _rowBlocks, rowBlock);
                     int ic = r0 * mr;
                     int mcb = Math.Min(r1 * mr, _g.M) - ic;
-                    if (mcb <= 0)
-                    {
-                        continue;
-                    }
 
                     if (packedBlock != rowBlock)
                     {

@@ -69,10 +69,12 @@ public class GemmTests
     [MemberData(nameof(TransCombos))]
     public void Multiply_SmallMSeveralColumnChunks_MatchesReference(bool transA, bool transB)
     {
-        // m ≤ 16 on one thread: several C column chunks, odd rows, a k that is not a multiple of 4.
+        // m ≤ 16 on one thread: several C column chunks, odd rows, a k that is not a multiple of 4;
+        // then a k of three blocks with a short last one.
         foreach (int m in new[] { 1, 2, 5, 8, 16 })
         {
             Check(new Case(transA, transB, m, 1100, 39) { Threads = 1, Accumulate = m % 2 == 0, Pad = m % 3 });
+            Check(new Case(transA, transB, m, 1300, 150) { Threads = 1, Accumulate = m % 2 == 1, Pad = 1 });
         }
     }
 

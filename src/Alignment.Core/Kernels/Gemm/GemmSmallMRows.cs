@@ -61,11 +61,11 @@ internal static unsafe class GemmSmallMRows
                 {
                     if (i < 4)
                     {
-                        Rows2Depth4(g.A + (i * lda) + p, lda, bp, ldb, cb + (i * cbStride), cbStride, nc, ahead + (i * ldb), ldb);
+                        Rows2Depth4<Prefetching>(g.A + (i * lda) + p, lda, bp, ldb, cb + (i * cbStride), cbStride, nc, ahead + (i * ldb), ldb);
                     }
                     else
                     {
-                        Rows2Depth4NoPrefetch(g.A + (i * lda) + p, lda, bp, ldb, cb + (i * cbStride), cbStride, nc);
+                        Rows2Depth4<NotPrefetching>(g.A + (i * lda) + p, lda, bp, ldb, cb + (i * cbStride), cbStride, nc, null, 0);
                     }
                 }
 
@@ -93,9 +93,11 @@ internal static unsafe class GemmSmallMRows
 
     // C[2, nc] += A[2, 4] · B[4, nc]; 16 columns per step, prefetching one line of two rows ahead per step.
     // Each row's four products form two chains (one started by a multiply) joined by an add: shorter
-    // dependency chains, and part of the work moves to the floating-point add pipes.
+    // dependency chains, and part of the work moves to the floating-point add pipes. TPrefetch is Prefetching or
+    // NotPrefetching (the row pairs after the first two); the JIT compiles each without the test.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows2Depth4(float* a, nint lda, float* b, nint ldb, float* c, nint ldc, nint nc, float* pf, nint pfStride)
+    private static void Rows2Depth4<TPrefetch>(float* a, nint lda, float* b, nint ldb, float* c, nint ldc, nint nc, float* pf, nint pfStride)
+        where TPrefetch : struct
     {
         float* a1 = a + lda;
         Vector256<float> x00 = Vector256.Create(a[0]), x01 = Vector256.Create(a[1]);
@@ -110,62 +112,12 @@ internal static unsafe class GemmSmallMRows
         nint j = 0;
         for (; j + 16 <= nc; j += 16)
         {
-            Sse.Prefetch0(pf + j);
-            Sse.Prefetch0(pf1 + j);
-            Vector256<float> v0 = Vector256.Load(b + j);
-            Vector256<float> v1 = Vector256.Load(b1 + j);
-            Vector256<float> v2 = Vector256.Load(b2 + j);
-            Vector256<float> v3 = Vector256.Load(b3 + j);
-            Vector256<float> s0 = Fma.MultiplyAdd(x00, v0, Vector256.Load(c + j));
-            Vector256<float> s1 = Fma.MultiplyAdd(x10, v0, Vector256.Load(c1 + j));
-            Vector256<float> t0 = x01 * v1;
-            Vector256<float> t1 = x11 * v1;
-            s0 = Fma.MultiplyAdd(x02, v2, s0);
-            s1 = Fma.MultiplyAdd(x12, v2, s1);
-            t0 = Fma.MultiplyAdd(x03, v3, t0);
-            t1 = Fma.MultiplyAdd(x13, v3, t1);
-            Vector256.Store(s0 + t0, c + j);
-            Vector256.Store(s1 + t1, c1 + j);
+            if (typeof(TPrefetch) == typeof(Prefetching))
+            {
+                Sse.Prefetch0(pf + j);
+                Sse.Prefetch0(pf1 + j);
+            }
 
-            v0 = Vector256.Load(b + j + 8);
-            v1 = Vector256.Load(b1 + j + 8);
-            v2 = Vector256.Load(b2 + j + 8);
-            v3 = Vector256.Load(b3 + j + 8);
-            s0 = Fma.MultiplyAdd(x00, v0, Vector256.Load(c + j + 8));
-            s1 = Fma.MultiplyAdd(x10, v0, Vector256.Load(c1 + j + 8));
-            t0 = x01 * v1;
-            t1 = x11 * v1;
-            s0 = Fma.MultiplyAdd(x02, v2, s0);
-            s1 = Fma.MultiplyAdd(x12, v2, s1);
-            t0 = Fma.MultiplyAdd(x03, v3, t0);
-            t1 = Fma.MultiplyAdd(x13, v3, t1);
-            Vector256.Store(s0 + t0, c + j + 8);
-            Vector256.Store(s1 + t1, c1 + j + 8);
-        }
-
-        if (j < nc)
-        {
-            Row1Depth4(a, b + j, ldb, c + j, nc - j);
-            Row1Depth4(a1, b + j, ldb, c1 + j, nc - j);
-        }
-    }
-
-    // The same without prefetching, for the row pairs after the first two.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows2Depth4NoPrefetch(float* a, nint lda, float* b, nint ldb, float* c, nint ldc, nint nc)
-    {
-        float* a1 = a + lda;
-        Vector256<float> x00 = Vector256.Create(a[0]), x01 = Vector256.Create(a[1]);
-        Vector256<float> x02 = Vector256.Create(a[2]), x03 = Vector256.Create(a[3]);
-        Vector256<float> x10 = Vector256.Create(a1[0]), x11 = Vector256.Create(a1[1]);
-        Vector256<float> x12 = Vector256.Create(a1[2]), x13 = Vector256.Create(a1[3]);
-        float* b1 = b + ldb;
-        float* b2 = b1 + ldb;
-        float* b3 = b2 + ldb;
-        float* c1 = c + ldc;
-        nint j = 0;
-        for (; j + 16 <= nc; j += 16)
-        {
             Vector256<float> v0 = Vector256.Load(b + j);
             Vector256<float> v1 = Vector256.Load(b1 + j);
             Vector256<float> v2 = Vector256.Load(b2 + j);
@@ -246,5 +198,14 @@ internal static unsafe class GemmSmallMRows
         {
             c[j] += a * b[j];
         }
+    }
+
+    // Type arguments of Rows2Depth4: whether it prefetches.
+    private readonly struct Prefetching
+    {
+    }
+
+    private readonly struct NotPrefetching
+    {
     }
 }

@@ -124,14 +124,7 @@ internal static class CrossEntropyKernels
             }
 
             float g = dloss[r];
-            if (accumulate)
-            {
-                ExpRowOps.AddScaledExp(logits.Slice(r * vocab, vocab), lse[r], g, drow);
-            }
-            else
-            {
-                ExpRowOps.StoreScaledExp(logits.Slice(r * vocab, vocab), lse[r], g, drow);
-            }
+            ExpRowOps.ScaledExp(logits.Slice(r * vocab, vocab), lse[r], g, drow, accumulate);
 
             drow[t] -= g;
         }

@@ -126,9 +126,9 @@ internal static class ExpRowOps
     }
 
     // x, dx: [n]
-    /// <summary>dx += scale * exp(x - shift).</summary>
+    /// <summary>dx += scale * exp(x - shift) when <paramref name="accumulate"/>, else dx = scale * exp(x - shift).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AddScaledExp(ReadOnlySpan<float> x, float shift, float scale, Span<float> dx)
+    public static void ScaledExp(ReadOnlySpan<float> x, float shift, float scale, Span<float> dx, bool accumulate)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated && x.Length >= Width)
@@ -140,37 +140,15 @@ internal static class ExpRowOps
             for (; i <= x.Length - Width; i += Width)
             {
                 Vector256<float> e = SimdExp.Exp(Vector256.LoadUnsafe(ref xr, (nuint)i) - s);
-                Vector256.FusedMultiplyAdd(e, g, Vector256.LoadUnsafe(ref dr, (nuint)i)).StoreUnsafe(ref dr, (nuint)i);
+                Vector256<float> y = accumulate ? Vector256.FusedMultiplyAdd(e, g, Vector256.LoadUnsafe(ref dr, (nuint)i)) : e * g;
+                y.StoreUnsafe(ref dr, (nuint)i);
             }
         }
 
         for (; i < x.Length; i++)
         {
-            dx[i] += scale * MathF.Exp(x[i] - shift);
-        }
-    }
-
-    // x, dx: [n]
-    /// <summary>dx = scale * exp(x - shift) (overwriting).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void StoreScaledExp(ReadOnlySpan<float> x, float shift, float scale, Span<float> dx)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && x.Length >= Width)
-        {
-            ref float xr = ref MemoryMarshal.GetReference(x);
-            ref float dr = ref MemoryMarshal.GetReference(dx);
-            Vector256<float> s = Vector256.Create(shift);
-            Vector256<float> g = Vector256.Create(scale);
-            for (; i <= x.Length - Width; i += Width)
-            {
-                (SimdExp.Exp(Vector256.LoadUnsafe(ref xr, (nuint)i) - s) * g).StoreUnsafe(ref dr, (nuint)i);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            dx[i] = scale * MathF.Exp(x[i] - shift);
+            float y = scale * MathF.Exp(x[i] - shift);
+            dx[i] = accumulate ? dx[i] + y : y;
         }
     }
 

@@ -94,7 +94,7 @@ internal static partial class SelectiveLogSoftmaxKernels
         {
             float g = dlogp[r];
             Span<float> drow = dlogits.Slice(r * vocab, vocab);
-            ExpRowOps.AddScaledExp(logits.Slice(r * vocab, vocab), lse[r], -g, drow);
+            ExpRowOps.ScaledExp(logits.Slice(r * vocab, vocab), lse[r], -g, drow, accumulate: true);
             drow[labels[r]] += g;
         }
     }

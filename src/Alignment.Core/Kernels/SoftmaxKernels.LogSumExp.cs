@@ -51,7 +51,7 @@ internal static partial class SoftmaxKernels
                 continue;
             }
 
-            ExpRowOps.AddScaledExp(x.Slice(r * cols, cols), lse[r], dlse[r], dx.Slice(r * cols, cols));
+            ExpRowOps.ScaledExp(x.Slice(r * cols, cols), lse[r], dlse[r], dx.Slice(r * cols, cols), accumulate: true);
         }
     }
 

@@ -15,7 +15,16 @@ public sealed partial class Tensor
         }
 
         var y = Empty(_shape);
-        StridedKernels.Copy(Storage.Data, Offset, _strides, y.Span, 0, y._strides, _shape, accumulate: false);
+        if (IsTransposedMatrix)
+        {
+            // The transpose of a dense [cols, rows] matrix: blocked, instead of one strided read per element.
+            TransposeKernels.Transpose(Storage.Data.AsSpan(Offset, ElementCount), _shape[1], _shape[0], y.Span);
+        }
+        else
+        {
+            StridedKernels.Copy(Storage.Data, Offset, _strides, y.Span, 0, y._strides, _shape, accumulate: false);
+        }
+
         if (AutogradEngine.ShouldRecord(this))
         {
             var x = this;
@@ -24,6 +33,29 @@ public sealed partial class Tensor
 
         return y;
     }
+
+    /// <summary>
+    /// The transpose of this 2-D tensor as a new dense [cols, rows] tensor that no scope owns, not recorded for autograd.
+    /// The caller gives its storage back with <see cref="ReleaseStorage"/>.
+    /// </summary>
+    internal Tensor TransposedCopyUnscoped()
+    {
+        if (Rank != 2)
+        {
+            throw new InvalidOperationException($"TransposedCopyUnscoped needs a 2-D tensor, got {Shapes.Format(_shape)}.");
+        }
+
+        var x = Contiguous();
+        var y = new Tensor(TensorStorage.AllocateUnscoped(ElementCount, zero: false), [_shape[1], _shape[0]]);
+        TransposeKernels.Transpose(x.Span, _shape[0], _shape[1], y.Span);
+        return y;
+    }
+
+    /// <summary>Returns this tensor's storage to the pool now; it and its views become unusable.</summary>
+    internal void ReleaseStorage() => Storage.Release();
+
+    // A 2-D view that reads a dense matrix column by column (Transpose(0, 1) of a contiguous matrix).
+    private bool IsTransposedMatrix => Rank == 2 && _shape[0] > 1 && _shape[1] > 1 && _strides[0] == 1 && _strides[1] == _shape[0];
 
     /// <summary>The same values in a new shape (a view when contiguous, else a copy). One dimension may be −1 (inferred).</summary>
     /// <param name="shape">The new shape.</param>

@@ -51,6 +51,17 @@ public sealed class GenerationOptions
     /// </summary>
     public int? PadTokenId { get; init; }
 
+    /// <summary>
+    /// Whether the call first copies every Conv1D weight of the model ([in, out], Hugging Face's layout) into a
+    /// transposed [out, in] buffer and decodes with those. A decode step multiplies a few rows by each weight and is
+    /// bound by reading the weights from memory: the transposed copy is read as whole rows, the [in, out] weight as
+    /// short pieces of every row, which streams more slowly. Costs one transposing pass over the block weights per
+    /// call and, while the call runs, memory of their size (340 MB for GPT-2 124M); the buffers go back to the tensor
+    /// pool at the end. Tokens agree with <c>false</c> up to float rounding (sums in another order). Turn it off for
+    /// calls with very few new tokens. The default value is true.
+    /// </summary>
+    public bool TransposeWeights { get; init; } = true;
+
     /// <summary>Seed of the sampling generator; the same seed, model and prompts give the same tokens. The default value is 0.</summary>
     public ulong Seed { get; init; }
 

@@ -4,7 +4,9 @@ namespace Alignment.Models.Gpt2;
 
 /// <summary>
 /// Hugging Face GPT-2's "Conv1D": a linear layer whose weight is stored [in, out], so y = x·W + b.
-/// Kept in that layout so checkpoints load as a name map, without transposes.
+/// Kept in that layout so checkpoints load as a name map, without transposes. For decoding, a transposed [out, in]
+/// copy can be attached (<see cref="AttachTransposedWeight"/>): products with few rows then read whole weight rows
+/// instead of short segments of every row (see <see cref="Generation.GenerationOptions.TransposeWeights"/>).
 /// </summary>
 public sealed class Conv1D : Module
 {
@@ -48,5 +50,34 @@ public sealed class Conv1D : Module
     /// <summary>y = x·W + b for x [..., in].</summary>
     /// <param name="x">Input.</param>
     /// <returns>[..., out].</returns>
-    public Tensor Forward(Tensor x) => Tensor.LinearInOut(x, Weight, Bias);
+    /// <remarks>With a transposed copy attached and gradients off, the product reads the copy; the result is the same
+    /// product, summed in a different order.</remarks>
+    public Tensor Forward(Tensor x) =>
+        _transposedWeight is { } transposed && !GradMode.Enabled
+            ? Tensor.Linear(x, transposed, Bias)
+            : Tensor.LinearInOut(x, Weight, Bias);
+
+    /// <summary>Whether a transposed copy is attached.</summary>
+    internal bool HasTransposedWeight => _transposedWeight is not null;
+
+    // Wᵀ [out, in], copied from Weight by AttachTransposedWeight; null when none is attached.
+    private Tensor? _transposedWeight;
+
+    /// <summary>
+    /// Copies the current weight into a transposed [out, in] buffer (from the tensor pool) that <see cref="Forward"/>
+    /// reads while gradients are off. The copy does not follow later changes of <see cref="Weight"/>: detach it
+    /// before the weight changes.
+    /// </summary>
+    internal void AttachTransposedWeight()
+    {
+        DetachTransposedWeight();
+        _transposedWeight = Weight.TransposedCopyUnscoped();
+    }
+
+    /// <summary>Drops the transposed copy (its buffer goes back to the pool); <see cref="Forward"/> reads the weight again.</summary>
+    internal void DetachTransposedWeight()
+    {
+        _transposedWeight?.ReleaseStorage();
+        _transposedWeight = null;
+    }
 }

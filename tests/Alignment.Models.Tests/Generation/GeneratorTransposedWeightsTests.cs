@@ -1,0 +1,120 @@
+using Alignment.Models.Generation;
+using Alignment.Models.Gpt2;
+using static Alignment.Models.Tests.Generation.GenerationTestModels;
+
+namespace Alignment.Models.Tests.Generation;
+
+/// <summary>
+/// <see cref="GenerationOptions.TransposeWeights"/>: the transposed copies give the same generations, live only for
+/// the call, and are taken from the weights as they are when the call starts.
+/// </summary>
+public class GeneratorTransposedWeightsTests
+{
+    [Fact]
+    public void SameTokensAndLogProbabilities_WithAndWithoutTransposedWeights()
+    {
+        var model = GenerationTestModels.Random(seed: 21);
+        var prompts = Prompts(model.Config.VocabSize, 9, 5, 2, 8);
+        var transposed = Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = 12, Seed = 4, TransposeWeights = true });
+        var plain = Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = 12, Seed = 4, TransposeWeights = false });
+
+        Assert.Equal(plain.Sequences.Data, transposed.Sequences.Data);
+        var expected = plain.LogProbabilities.ToArray();
+        var actual = transposed.LogProbabilities.ToArray();
+        for (var i = 0; i < expected.Length; i++)
+        {
+            AssertClose(expected[i], actual[i], 1e-5, $"log-probability {i}");
+        }
+    }
+
+    [Fact]
+    public void CopiesAreDetachedAfterTheCall_AndTrainingGradientsReachTheWeights()
+    {
+        var model = GenerationTestModels.Random(seed: 22);
+        var layers = Conv1DLayers(model);
+        Generator.Generate(model, Prompts(model.Config.VocabSize, 2, 4), new GenerationOptions { MaxNewTokens = 3 });
+
+        Assert.All(layers, layer => Assert.False(layer.HasTransposedWeight));
+        using var scope = TensorScope.Begin();
+        var logits = model.Forward(new IntTensor([1, 2, 3, 4], 1, 4));
+        logits.Sum().Backward();
+        Assert.All(layers, layer => Assert.NotNull(layer.Weight.Grad));
+    }
+
+    [Fact]
+    public void CopiesAreDetached_WhenTheCallThrows()
+    {
+        var model = GenerationTestModels.Random(seed: 23);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() =>
+            Generator.Generate(model, Prompts(model.Config.VocabSize, 2, 4), new GenerationOptions { MaxNewTokens = 3 }, cancelled.Token));
+        Assert.All(Conv1DLayers(model), layer => Assert.False(layer.HasTransposedWeight));
+    }
+
+    [Fact]
+    public void WeightsChangedBetweenCalls_AreUsedByTheNextCall()
+    {
+        var model = GenerationTestModels.Random(seed: 24);
+        var prompts = Prompts(model.Config.VocabSize, 3, 6, 3);
+        var options = new GenerationOptions { MaxNewTokens = 10, DoSample = false };
+        var before = Generator.Generate(model, prompts, options);
+
+        // Change every Conv1D weight in place, as an optimizer step would.
+        var random = new RandomGenerator(5);
+        foreach (var layer in Conv1DLayers(model))
+        {
+            var values = layer.Weight.Span;
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] += 0.5f * (random.NextSingle() - 0.5f);
+            }
+        }
+
+        var transposed = Generator.Generate(model, prompts, options);
+        var plain = Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = 10, DoSample = false, TransposeWeights = false });
+
+        Assert.NotEqual(before.Sequences.Data, plain.Sequences.Data);
+        Assert.Equal(plain.Sequences.Data, transposed.Sequences.Data);
+    }
+
+    [Fact]
+    public void Conv1DForward_WithCopyAttached_EqualsTheWeight_AndIgnoresItWhileRecording()
+    {
+        var random = new RandomGenerator(6);
+        var layer = new Conv1D(13, 37, random, std: 0.5f);
+        var x = Tensor.RandomNormal(random, 0f, 1f, 3, 5, 13);
+        float[] expected;
+        using (Tensor.NoGrad())
+        {
+            expected = layer.Forward(x).ToArray();
+        }
+
+        layer.AttachTransposedWeight();
+        try
+        {
+            Assert.True(layer.HasTransposedWeight);
+            using (Tensor.NoGrad())
+            {
+                var actual = layer.Forward(x).ToArray();
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    Assert.Equal(expected[i], actual[i], 1e-5f);
+                }
+            }
+
+            layer.Forward(x).Sum().Backward();
+            Assert.NotNull(layer.Weight.Grad);
+        }
+        finally
+        {
+            layer.DetachTransposedWeight();
+        }
+
+        Assert.False(layer.HasTransposedWeight);
+    }
+
+    private static List<Conv1D> Conv1DLayers(Gpt2LanguageModel model) =>
+        [.. model.NamedModules().Select(m => m.Module).OfType<Conv1D>()];
+}

@@ -10,6 +10,9 @@ namespace Alignment.Models.Gpt2;
 /// </summary>
 public sealed class Conv1D : Module
 {
+    // Wᵀ [out, in], copied from Weight by AttachTransposedWeight; null when none is attached.
+    private Tensor? _transposedWeight;
+
     /// <summary>Creates the layer with weights N(0, <paramref name="std"/>²) and zero bias.</summary>
     /// <param name="inFeatures">Input size.</param>
     /// <param name="outFeatures">Output size.</param>
@@ -59,9 +62,6 @@ public sealed class Conv1D : Module
 
     /// <summary>Whether a transposed copy is attached.</summary>
     internal bool HasTransposedWeight => _transposedWeight is not null;
-
-    // Wᵀ [out, in], copied from Weight by AttachTransposedWeight; null when none is attached.
-    private Tensor? _transposedWeight;
 
     /// <summary>
     /// Copies the current weight into a transposed [out, in] buffer (from the tensor pool) that <see cref="Forward"/>

@@ -28,22 +28,29 @@ internal static unsafe class TransposeKernels
             return;
         }
 
-        int ld = cols;
         fixed (float* s = src)
         fixed (float* d = dst)
         {
-            float* sp = s;
-            float* dp = d;
-            int groups = rows / Group;
-            int chunks = KernelParallel.ChunkCount(groups, (long)rows * cols);
-            KernelParallel.For(groups, chunks, (g0, g1) => Groups(sp, ld, cols, rows, dp, g0, g1));
-            for (int r = groups * Group; r < rows; r++)
+            Transpose(s, cols, rows, cols, d, parallel: true);
+        }
+    }
+
+    /// <summary>
+    /// dst[c·<paramref name="rows"/> + r] = src[r·<paramref name="ld"/> + c] for r &lt; rows, c &lt; cols: the
+    /// unchecked form, for source rows <paramref name="ld"/> ≥ <paramref name="cols"/> apart. With
+    /// <paramref name="parallel"/>, a large matrix is split across the worker team; otherwise the caller does it all.
+    /// </summary>
+    public static void Transpose(float* src, nint ld, int rows, int cols, float* dst, bool parallel)
+    {
+        int groups = rows / Group;
+        int chunks = parallel ? KernelParallel.ChunkCount(groups, (long)rows * cols) : 1;
+        KernelParallel.For(groups, chunks, (g0, g1) => Groups(src, ld, cols, rows, dst, g0, g1));
+        for (int r = groups * Group; r < rows; r++)
+        {
+            float* row = src + (r * ld);
+            for (int c = 0; c < cols; c++)
             {
-                float* row = sp + ((nint)r * ld);
-                for (int c = 0; c < cols; c++)
-                {
-                    dp[((nint)c * rows) + r] = row[c];
-                }
+                dst[((nint)c * rows) + r] = row[c];
             }
         }
     }

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Alignment.Kernels;
 
 /// <summary>
@@ -23,7 +21,7 @@ internal static unsafe class GemmSmallM
         if (g.TransA)
         {
             float* copy = GemmBuffers.A((long)g.M * g.K);
-            TransposeA(g.A, g.Lda, g.M, g.K, copy);
+            TransposeKernels.Transpose(g.A, g.Lda, g.K, g.M, copy, parallel: threads > 1); // A stored [k, m] → [m, k]
             args = g.WithA(copy, g.K);
         }
 
@@ -55,26 +53,6 @@ internal static unsafe class GemmSmallM
         else
         {
             GemmSmallMRows.RunRange(g, j0, j1);
-        }
-    }
-
-    // dst[i·k + p] = a[p·lda + i]: op(A) of a transposed A as a dense row-major [m,k] matrix.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeA(float* a, nint lda, int m, int k, float* dst)
-    {
-        int p0 = 0;
-        for (; p0 + 8 <= k; p0 += 8)
-        {
-            GemmTranspose.Interleave8(a + ((nint)p0 * lda), lda, 8, m, 8, dst + p0, k);
-        }
-
-        for (; p0 < k; p0++)
-        {
-            float* src = a + ((nint)p0 * lda);
-            for (int i = 0; i < m; i++)
-            {
-                dst[((nint)i * k) + p0] = src[i];
-            }
         }
     }
 }

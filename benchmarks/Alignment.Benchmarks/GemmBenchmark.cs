@@ -31,11 +31,11 @@ internal static class GemmBenchmark
 
     public static void Run(TextWriter output, string[] args)
     {
-        string? jsonPath = Option(args, "--json");
-        string? refPath = Option(args, "--ref");
-        string[] forms = Option(args, "--forms")?.ToUpperInvariant().Split(',') ?? AllForms;
-        string[]? only = Option(args, "--shapes")?.Split(',');
-        int threads = int.Parse(Option(args, "--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+        string? jsonPath = CommandLine.Option(args, "--json");
+        string? refPath = CommandLine.Option(args, "--ref");
+        string[] forms = CommandLine.Option(args, "--forms")?.ToUpperInvariant().Split(',') ?? AllForms;
+        string[]? only = CommandLine.Option(args, "--shapes")?.Split(',');
+        int threads = int.Parse(CommandLine.Option(args, "--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
             CultureInfo.InvariantCulture);
         Dictionary<string, double> reference = refPath is null ? [] : ReadReference(refPath);
 
@@ -117,12 +117,12 @@ internal static class GemmBenchmark
         bool transA = form[0] == 'T';
         bool transB = form[1] == 'T';
         var rng = new Random(0);
-        float[] a = Random(rng, (long)m * k);
-        float[] b = Random(rng, (long)k * n);
+        float[] a = Samples.RandomFloats(rng, (long)m * k);
+        float[] b = Samples.RandomFloats(rng, (long)k * n);
         float[] c = new float[(long)m * n];
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        double seconds = Median(Measure(() =>
+        double seconds = Samples.Median(Measure(() =>
             Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, n, false, Gemm.DefaultBackend, threads)));
         return 2.0 * m * n * k / seconds / 1e9;
     }
@@ -150,29 +150,8 @@ internal static class GemmBenchmark
         }
     }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int mid = values.Count / 2;
-        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-    }
 
-    private static float[] Random(Random rng, long length)
-    {
-        float[] values = new float[length];
-        for (long i = 0; i < length; i++)
-        {
-            values[i] = (float)((rng.NextDouble() * 2) - 1);
-        }
 
-        return values;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 
     private static Dictionary<string, double> ReadReference(string path)
     {
@@ -190,9 +169,10 @@ internal static class GemmBenchmark
     private static readonly int FlopsPerIteration256 = 10 * Vector256<float>.Count * 2;
     private static readonly int FlopsPerIteration512 = 10 * Vector512<float>.Count * 2;
 
-    private sealed record Peak(double OneThread, double AllThreads, double? Vector512AllThreads, int Threads);
+    internal sealed record Peak(double OneThread, double AllThreads, double? Vector512AllThreads, int Threads);
 
-    private static Peak MeasurePeak()
+    /// <summary>The machine's FMA peak: independent Vector256 FMAs on one thread and on every core (and Vector512 where accelerated).</summary>
+    internal static Peak MeasurePeak()
     {
         int threads = Environment.ProcessorCount;
         FmaLoop256(1_000_000);

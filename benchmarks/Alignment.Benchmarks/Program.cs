@@ -23,6 +23,7 @@ namespace Alignment.Benchmarks
     {
         public static readonly Dictionary<string, Action<TextWriter, string[]>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
         {
+            ["decode-stream"] = DecodeStreamBenchmark.Run,
             ["gemm"] = GemmBenchmark.Run,
             ["model"] = ModelBenchmark.Run,
             ["tokenizer"] = TokenizerBenchmark.Run,

@@ -1,0 +1,12 @@
+namespace Alignment.Benchmarks;
+
+/// <summary>Options of the benchmarks' command lines.</summary>
+internal static class CommandLine
+{
+    /// <summary>The value after <paramref name="name"/> in <paramref name="args"/>, or null when it is absent.</summary>
+    public static string? Option(string[] args, string name)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

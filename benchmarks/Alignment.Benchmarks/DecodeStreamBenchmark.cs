@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Alignment.Kernels;
+
+namespace Alignment.Benchmarks;
+
+/// <summary>
+/// How close a decode step's products come to the memory bandwidth. The weight products of one gpt2-124M decode
+/// step with batch 8 (per block: qkv 768→2304, attention projection 768→768, MLP 768→3072 and 3072→768; then the
+/// 768→50257 LM head), each in the NT form generation uses and with its own weight, ~494 MB in all, so every step
+/// streams all of them from memory. Timed against a plain read of the same bytes on the same threads, alternated
+/// round by round, and set beside the time the products' FMAs alone need at the measured FMA peak (8 per weight with
+/// 8 rows): a step cannot be faster than the longer of the two floors. Options: --rounds N (default 7), --rows M (default 8, the batch).
+/// </summary>
+internal static class DecodeStreamBenchmark
+{
+    private const int Layers = 12;
+    private const int Embedding = 768;
+    private const int Vocab = 50257;
+
+    public static void Run(TextWriter output, string[] args)
+    {
+        int rounds = int.Parse(CommandLine.Option(args, "--rounds") ?? "7", CultureInfo.InvariantCulture);
+        int rows = int.Parse(CommandLine.Option(args, "--rows") ?? "8", CultureInfo.InvariantCulture);
+        var shapes = new List<(int N, int K)>();
+        for (int layer = 0; layer < Layers; layer++)
+        {
+            shapes.AddRange([(3 * Embedding, Embedding), (Embedding, Embedding), (4 * Embedding, Embedding), (Embedding, 4 * Embedding)]);
+        }
+
+        shapes.Add((Vocab, Embedding));
+        var rng = new Random(0);
+        float[][] weights = shapes.Select(s => Samples.RandomFloats(rng, (long)s.N * s.K)).ToArray();
+        double bytes = weights.Sum(w => (double)w.Length) * sizeof(float);
+        float[] a = Samples.RandomFloats(rng, (long)rows * 4 * Embedding);
+        float[] c = new float[(long)rows * Vocab];
+        int threads = WorkerTeam.Shared.Threads;
+
+        void Step()
+        {
+            for (int i = 0; i < shapes.Count; i++)
+            {
+                (int n, int k) = shapes[i];
+                Gemm.Multiply(false, true, rows, n, k, a, k, weights[i], k, c, n, false);
+            }
+        }
+
+        // Each thread sums its share of every weight: one parallel job, no synchronisation per product.
+        float[] sums = new float[threads];
+        void Read() => WorkerTeam.Shared.For(threads, t =>
+        {
+            float total = 0;
+            foreach (float[] w in weights)
+            {
+                (int start, int end) = GemmPartition.Range(w.Length, threads, t);
+                total += ReadAll(w.AsSpan(start, end - start));
+            }
+
+            sums[t] = total;
+        });
+
+        Step();
+        Read();
+        var stepTimes = new List<double>();
+        var readTimes = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            stepTimes.Add(Time(Step));
+            readTimes.Add(Time(Read));
+        }
+
+        double flops = 2.0 * rows * weights.Sum(w => (double)w.Length);
+        double computeFloor = flops / (GemmBenchmark.MeasurePeak().AllThreads * 1e9);
+        double step = Samples.Median(stepTimes);
+        double read = Samples.Median(readTimes);
+        output.WriteLine($"decode step of gpt2-124M, {rows} rows, {shapes.Count} NT products, {bytes / 1e6:F0} MB of weights, {threads} threads, medians of {rounds} alternated rounds");
+        output.WriteLine($"{"products",-10}{step * 1e3,10:F2} ms{bytes / step / 1e9,10:F1} GB/s");
+        output.WriteLine($"{"plain read",-10}{read * 1e3,10:F2} ms{bytes / read / 1e9,10:F1} GB/s");
+        output.WriteLine($"{"FMA floor",-10}{computeFloor * 1e3,10:F2} ms  (the products' {flops / 1e9:F2} GFLOP at the measured FMA peak)");
+        output.WriteLine($"products reach {read / step:P0} of the plain read's bandwidth");
+    }
+
+    // Touches every value once: four independent sums, so the loop is bound by the loads alone.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ReadAll(ReadOnlySpan<float> values)
+    {
+        ReadOnlySpan<Vector256<float>> vectors = MemoryMarshal.Cast<float, Vector256<float>>(values);
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        int i = 0;
+        for (; i + 4 <= vectors.Length; i += 4)
+        {
+            s0 += vectors[i];
+            s1 += vectors[i + 1];
+            s2 += vectors[i + 2];
+            s3 += vectors[i + 3];
+        }
+
+        for (; i < vectors.Length; i++)
+        {
+            s0 += vectors[i];
+        }
+
+        return Vector256.Sum(s0 + s1 + s2 + s3);
+    }
+
+    private static double Time(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+}

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Alignment.Benchmarks;
 
 /// <summary>Options of the benchmarks' command lines.</summary>
@@ -9,4 +11,8 @@ internal static class CommandLine
         int index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
+
+    /// <summary>The positive integer after <paramref name="name"/>, or <paramref name="fallback"/> when it is absent or not one.</summary>
+    public static int IntOption(string[] args, string name, int fallback) =>
+        int.TryParse(Option(args, name), CultureInfo.InvariantCulture, out int value) && value > 0 ? value : fallback;
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -24,8 +23,8 @@ internal static class DecodeStreamBenchmark
 
     public static void Run(TextWriter output, string[] args)
     {
-        int rounds = int.Parse(CommandLine.Option(args, "--rounds") ?? "7", CultureInfo.InvariantCulture);
-        int rows = int.Parse(CommandLine.Option(args, "--rows") ?? "8", CultureInfo.InvariantCulture);
+        int rounds = CommandLine.IntOption(args, "--rounds", 7);
+        int rows = CommandLine.IntOption(args, "--rows", 8);
         var shapes = new List<(int N, int K)>();
         for (int layer = 0; layer < Layers; layer++)
         {

@@ -162,7 +162,7 @@ internal static class ModelBenchmark
     private static void Report(TextWriter output, string config, string measure, int units, List<double> times, string unit)
     {
         var sorted = times.Order().ToList();
-        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        var median = Samples.Median(sorted);
         var throughput = units / median;
         var shown = throughput < 10 ? throughput.ToString("F3", CultureInfo.InvariantCulture) : throughput.ToString("F1", CultureInfo.InvariantCulture);
         output.WriteLine($"{config,-10}{measure,-10}{shown,12} {unit,-9}{median * 1e3,8:F1}{sorted[0] * 1e3,10:F1}{sorted[^1] * 1e3,10:F1}");

@@ -38,8 +38,8 @@ internal static class TokenizerBenchmark
         ArgumentNullException.ThrowIfNull(args);
         string directory = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && Directory.Exists(a))
             ?? FindFixtures();
-        int megabytes = IntOption(args, "--mb", 4);
-        int reps = IntOption(args, "--reps", 5);
+        int megabytes = CommandLine.IntOption(args, "--mb", 4);
+        int reps = CommandLine.IntOption(args, "--reps", 5);
 
         var load = Stopwatch.StartNew();
         var tokenizer = ByteLevelBpeTokenizer.FromFiles(
@@ -135,14 +135,6 @@ internal static class TokenizerBenchmark
     private static void Report(TextWriter output, string name, double mb, int tokens, (double Median, double Best) seconds) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name,-20} {mb / seconds.Median,8:F1} MB/s {tokens / seconds.Median / 1e6,7:F2} M tokens/s ({seconds.Median * 1e3:F0} ms; best {mb / seconds.Best:F1} MB/s)"));
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value
-            : fallback;
-    }
 
     private static string FindFixtures()
     {

@@ -22,11 +22,11 @@ internal sealed class BroadcastGrad(Tensor input, Tensor outputGrad) : IDisposab
             var dx = AutogradEngine.GradSpanForWrite(input, out var accumulate);
             if (accumulate)
             {
-                TensorPrimitives.Add(dx, g.Span, dx);
+                ParallelSpans.Binary<BinaryOperators.Add>(dx, g.Span, dx);
             }
             else
             {
-                g.Span.CopyTo(dx);
+                ParallelSpans.Copy(g.Span, dx);
             }
 
             return;

@@ -90,19 +90,19 @@ public sealed partial class Tensor
         shape[^1] = outFeatures;
         var y = Empty(shape);
         var ys = y.Span;
-        if (bias is not null)
+        var bc = bias?.Contiguous();
+
+        // x [rows, in] · W ([in, out] or [out, in]ᵀ) (+ bias) → y [rows, out]
+        var ldw = inFeatures == 0 ? 1 : (weightIsInOut ? outFeatures : inFeatures);
+        if (bc is null)
         {
-            // Start from the broadcast bias and accumulate the product into it.
-            var bs = bias.Contiguous().Span;
-            for (var r = 0; r < rows; r++)
-            {
-                bs.CopyTo(ys.Slice(r * outFeatures, outFeatures));
-            }
+            Gemm.Multiply(false, !weightIsInOut, rows, outFeatures, inFeatures, x.Span, inFeatures, w.Span, ldw, ys, outFeatures, accumulate: false);
+        }
+        else
+        {
+            Gemm.MultiplyWithBias(false, !weightIsInOut, rows, outFeatures, inFeatures, x.Span, inFeatures, w.Span, ldw, bc.Span, ys, outFeatures);
         }
 
-        // x [rows, in] · W ([in, out] or [out, in]ᵀ) → y [rows, out]
-        Gemm.Multiply(false, !weightIsInOut, rows, outFeatures, inFeatures, x.Span, inFeatures, w.Span, inFeatures == 0 ? 1 : (weightIsInOut ? outFeatures : inFeatures), ys, outFeatures, accumulate: bias is not null);
-        var bc = bias?.Contiguous();
         Tensor[] inputs = bc is null ? [x, w] : [x, w, bc];
         if (AutogradEngine.ShouldRecord(inputs))
         {

@@ -16,7 +16,7 @@ internal static class BroadcastKernels
     {
         if (a.Length == y.Length && b.Length == y.Length)
         {
-            TOp.Invoke(a, b, y);
+            ParallelSpans.Binary<TOp>(a, b, y);
             return;
         }
 

@@ -41,6 +41,14 @@ internal static class Gemm
         Multiply(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, DefaultBackend, Environment.ProcessorCount);
 
     /// <summary>
+    /// C[m,n] = bias + op(A)[m,k] · op(B)[k,n], the row <paramref name="bias"/> [n] added to every row: the same
+    /// values as filling every row of C with the bias and multiplying with accumulate = true, without a separate pass.
+    /// </summary>
+    public static void MultiplyWithBias(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, Span<float> c, int ldc) =>
+        MultiplyWithBias(transA, transB, m, n, k, a, lda, b, ldb, bias, c, ldc, DefaultBackend, Environment.ProcessorCount);
+
+    /// <summary>
     /// <paramref name="batchCount"/> independent products; matrix i of A, B and C starts at element
     /// i·strideA, i·strideB, i·strideC. Strides of 0 reuse one matrix (for C with accumulate = true this sums
     /// the products into it). Products are applied as if one after the other.
@@ -66,6 +74,29 @@ internal static class Gemm
         fixed (float* pa = a, pb = b, pc = c)
         {
             Run(new GemmArgs(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate), backend, threads);
+        }
+    }
+
+    /// <summary><see cref="MultiplyWithBias(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/> on a chosen backend and thread budget.</summary>
+    internal static unsafe void MultiplyWithBias(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias, Span<float> c, int ldc,
+        GemmBackend backend, int threads)
+    {
+        Validate(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        if (bias.Length < n)
+        {
+            GemmThrow.TooShort(nameof(bias), n);
+        }
+
+        RequireSupported(backend);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
+        {
+            Run(new GemmArgs(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate: false, pbias), backend, threads);
         }
     }
 
@@ -212,8 +243,12 @@ internal static class Gemm
         }
     }
 
-    private static unsafe void Run(in GemmArgs g, GemmBackend backend, int threads)
+    private static unsafe void Run(in GemmArgs problem, GemmBackend backend, int threads)
     {
+        // Only the packed kernels add a bias as they store; the others start from a C filled with it.
+        GemmArgs g = problem.Bias != null && (problem.K == 0 || backend == GemmBackend.Scalar || problem.M <= GemmSmallM.MaxRows)
+            ? problem.WithBiasInC()
+            : problem;
         if (g.K == 0)
         {
             if (!g.Accumulate)

@@ -2,12 +2,13 @@ namespace Alignment.Kernels;
 
 /// <summary>
 /// One validated GEMM problem on pinned memory: C[m,n] (+)= op(A)[m,k] · op(B)[k,n], row-major,
-/// with the same conventions as <see cref="Gemm"/>.
+/// with the same conventions as <see cref="Gemm"/>. With a <see cref="Bias"/> (only when not accumulating), C = bias +
+/// op(A)·op(B), the bias row added to every row.
 /// </summary>
 internal readonly unsafe struct GemmArgs
 {
     public GemmArgs(bool transA, bool transB, int m, int n, int k,
-        float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+        float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate, float* bias = null)
     {
         TransA = transA;
         TransB = transB;
@@ -21,6 +22,7 @@ internal readonly unsafe struct GemmArgs
         C = c;
         Ldc = ldc;
         Accumulate = accumulate;
+        Bias = bias;
     }
 
     public bool TransA { get; }
@@ -47,6 +49,23 @@ internal readonly unsafe struct GemmArgs
 
     public bool Accumulate { get; }
 
+    /// <summary>Row of n values that C starts from instead of zero (null: none); only set when not accumulating.</summary>
+    public float* Bias { get; }
+
     /// <summary>The same problem with A replaced by a row-major [m,k] copy of op(A).</summary>
-    public GemmArgs WithA(float* a, nint lda) => new(false, TransB, M, N, K, a, lda, B, Ldb, C, Ldc, Accumulate);
+    public GemmArgs WithA(float* a, nint lda) => new(false, TransB, M, N, K, a, lda, B, Ldb, C, Ldc, Accumulate, Bias);
+
+    /// <summary>
+    /// For kernels without bias support: copies the bias into every row of C and returns the same problem accumulating
+    /// into it (the same sums, in the same order, as the fused form).
+    /// </summary>
+    public GemmArgs WithBiasInC()
+    {
+        for (int i = 0; i < M; i++)
+        {
+            new ReadOnlySpan<float>(Bias, N).CopyTo(new Span<float>(C + (i * Ldc), N));
+        }
+
+        return new(TransA, TransB, M, N, K, A, Lda, B, Ldb, C, Ldc, accumulate: true);
+    }
 }

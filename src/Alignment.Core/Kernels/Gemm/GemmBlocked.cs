@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Alignment.Kernels;
 
@@ -58,6 +59,8 @@ internal static unsafe class GemmBlocked<TKernel>
     /// <summary>
     /// C[ic..ic+mcb, jc+j0..jc+j1] (+)= the packed A block (mcb rows) · packed B panels j0/NR..: micro-tiles column
     /// panel by column panel, each B panel reused across all A panels; edge tiles go through <paramref name="tile"/>.
+    /// When not accumulating, a bias in <paramref name="g"/> is written into each tile just before the micro-kernel
+    /// adds its product to it, so C = bias + product with the same rounding as a C filled with the bias beforehand.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tiles(in GemmArgs g, float* packA, float* packB, int ic, int mcb, int jc, int j0, int j1, int kcb,
@@ -68,11 +71,13 @@ internal static unsafe class GemmBlocked<TKernel>
         nint ldc = g.Ldc;
         nint aStride = GemmPacking.PanelStride(mr, kcb);
         nint bStride = GemmPacking.PanelStride(nr, kcb);
+        float* bias = accumulate ? null : g.Bias;
         for (int jr = j0; jr < j1; jr += nr)
         {
             int cols = Math.Min(nr, j1 - jr);
             float* bPanel = packB + (jr / nr * bStride);
             float* cColumn = g.C + jc + jr;
+            float* biasColumn = bias == null ? null : bias + jc + jr;
             for (int ir = 0; ir < mcb; ir += mr)
             {
                 int rows = Math.Min(mr, mcb - ir);
@@ -80,19 +85,42 @@ internal static unsafe class GemmBlocked<TKernel>
                 float* c = cColumn + ((ic + ir) * ldc);
                 if (rows == mr && cols == nr)
                 {
-                    TKernel.Run(kcb, aPanel, bPanel, c, ldc, accumulate);
+                    if (biasColumn != null)
+                    {
+                        FillRows(biasColumn, mr, nr, c, ldc);
+                        TKernel.Run(kcb, aPanel, bPanel, c, ldc, true);
+                    }
+                    else
+                    {
+                        TKernel.Run(kcb, aPanel, bPanel, c, ldc, accumulate);
+                    }
                 }
                 else
                 {
                     TKernel.Run(kcb, aPanel, bPanel, tile, nr, false);
-                    MergeTile(tile, nr, rows, cols, c, ldc, accumulate);
+                    MergeTile(tile, nr, rows, cols, c, ldc, accumulate, biasColumn);
                 }
             }
         }
     }
 
+    // The first nr values of bias (nr a multiple of 8) into each of rows rows of c.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FillRows(float* bias, int rows, int nr, float* c, nint ldc)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* cr = c + (r * ldc);
+            for (int j = 0; j < nr; j += 8)
+            {
+                Vector256.Store(Vector256.Load(bias + j), cr + j);
+            }
+        }
+    }
+
+    // C tile = tile (+ C when accumulating, + bias when one is given).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)
+    private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate, float* bias)
     {
         for (int r = 0; r < rows; r++)
         {
@@ -103,6 +131,13 @@ internal static unsafe class GemmBlocked<TKernel>
                 for (int j = 0; j < cols; j++)
                 {
                     cr[j] += t[j];
+                }
+            }
+            else if (bias != null)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    cr[j] = bias[j] + t[j];
                 }
             }
             else

@@ -1,4 +1,5 @@
 using Alignment.Kernels;
+using Alignment.Tests.Kernels.Reference;
 
 namespace Alignment.Tests.Kernels;
 
@@ -25,8 +26,8 @@ public class ParallelSpansTests
         foreach (int length in Lengths)
         {
             Random rng = new(length);
-            float[] a = Fill(rng, length);
-            float[] b = Fill(rng, length);
+            float[] a = TestData.Uniform(rng, length, -2, 2);
+            float[] b = TestData.Uniform(rng, length, -2, 2);
             float[] y = new float[length];
             ParallelSpans.Binary<BinaryOperators.Add>(a, b, y);
             for (int i = 0; i < length; i++)
@@ -42,8 +43,8 @@ public class ParallelSpansTests
         foreach (int length in Lengths)
         {
             Random rng = new(length + 1);
-            float[] a = Fill(rng, length);
-            float[] b = Fill(rng, length);
+            float[] a = TestData.Uniform(rng, length, -2, 2);
+            float[] b = TestData.Uniform(rng, length, -2, 2);
             float[] expected = new float[length];
             for (int i = 0; i < length; i++)
             {
@@ -61,8 +62,8 @@ public class ParallelSpansTests
         foreach (int length in Lengths)
         {
             Random rng = new(length + 2);
-            float[] source = Fill(rng, length);
-            float[] destination = Fill(rng, length + 3);
+            float[] source = TestData.Uniform(rng, length, -2, 2);
+            float[] destination = TestData.Uniform(rng, length + 3, -2, 2);
             float[] tail = destination[length..];
             ParallelSpans.Copy(source, destination.AsSpan(0, length));
             Assert.Equal(source, destination[..length]);
@@ -84,8 +85,8 @@ public class ParallelSpansTests
         foreach (int length in Lengths)
         {
             Random rng = new(length + 3);
-            float[] a = Fill(rng, length);
-            float[] b = Fill(rng, length);
+            float[] a = TestData.Uniform(rng, length, -2, 2);
+            float[] b = TestData.Uniform(rng, length, -2, 2);
             for (int i = 0; i < length; i++)
             {
                 a[i] = MathF.Abs(a[i]) + 0.5f; // positive bases for Pow
@@ -103,16 +104,5 @@ public class ParallelSpansTests
                 }
             }
         }
-    }
-
-    private static float[] Fill(Random rng, int length)
-    {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = (float)((rng.NextDouble() * 4) - 2);
-        }
-
-        return values;
     }
 }

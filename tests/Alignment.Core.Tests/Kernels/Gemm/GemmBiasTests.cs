@@ -1,4 +1,5 @@
 using Alignment.Kernels;
+using Alignment.Tests.Kernels.Reference;
 
 namespace Alignment.Tests.Kernels;
 
@@ -82,18 +83,18 @@ public class GemmBiasTests
         int bRows = transB ? n : k, bCols = transB ? k : n;
         int lda = aCols + 1, ldb = bCols + 2, ldc = n + 3;
         Random rng = new(HashCode.Combine(m, n, k, transA, transB));
-        float[] a = Fill(rng, Size(aRows, Math.Max(lda, 1), aCols));
-        float[] b = Fill(rng, Size(bRows, Math.Max(ldb, 1), bCols));
-        float[] bias = Fill(rng, n);
-        float[] fused = Fill(rng, Size(m, ldc, n) + 3);
+        float[] a = TestData.Uniform(rng, Size(aRows, lda, aCols), -1, 1);
+        float[] b = TestData.Uniform(rng, Size(bRows, ldb, bCols), -1, 1);
+        float[] bias = TestData.Uniform(rng, n, -1, 1);
+        float[] fused = TestData.Uniform(rng, Size(m, ldc, n) + 3, -1, 1);
         float[] expected = (float[])fused.Clone();
         for (int i = 0; i < m; i++)
         {
             bias.CopyTo(expected.AsSpan(i * ldc, n));
         }
 
-        Gemm.Multiply(transA, transB, m, n, k, a, Math.Max(lda, 1), b, Math.Max(ldb, 1), expected, ldc, true, backend, threads);
-        Gemm.MultiplyWithBias(transA, transB, m, n, k, a, Math.Max(lda, 1), b, Math.Max(ldb, 1), bias, fused, ldc, backend, threads);
+        Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, expected, ldc, true, backend, threads);
+        Gemm.MultiplyWithBias(transA, transB, m, n, k, a, lda, b, ldb, bias, fused, ldc, backend, threads);
         for (int i = 0; i < fused.Length; i++)
         {
             if (BitConverter.SingleToInt32Bits(fused[i]) != BitConverter.SingleToInt32Bits(expected[i]))
@@ -104,15 +105,4 @@ public class GemmBiasTests
     }
 
     private static int Size(int rows, int ld, int cols) => rows == 0 || cols == 0 ? 0 : ((rows - 1) * ld) + cols;
-
-    private static float[] Fill(Random rng, int length)
-    {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = (float)((rng.NextDouble() * 2) - 1);
-        }
-
-        return values;
-    }
 }

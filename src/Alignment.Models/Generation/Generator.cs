@@ -15,7 +15,8 @@ namespace Alignment.Models.Generation;
 /// Sampling uses one <see cref="RandomGenerator"/> seeded with <see cref="GenerationOptions.Seed"/> and draws one number
 /// per row per step, in row order, also for rows that have finished: a row's draws do not depend on when other rows stop.
 /// With <see cref="GenerationOptions.TransposeWeights"/> (the default) every Conv1D weight is copied, transposed, at the
-/// start of the call and decoded from; the copies are dropped when the call ends, also when it throws. A call changes
+/// start of the call and decoded from; the copies are dropped when the call ends, also when it throws, and so is the
+/// key/value cache, whose buffers go back to the tensor pool for the next call of the same size. A call changes
 /// the model's state while it runs (training flags, these copies): do not use the model from another thread meanwhile.
 /// </remarks>
 public static class Generator
@@ -41,7 +42,7 @@ public static class Generator
         using var evaluation = new EvaluationModeScope(model);
         using var noGrad = Tensor.NoGrad();
         using var transposedWeights = options.TransposeWeights ? new TransposedWeightsScope(model) : null;
-        var cache = model.CreateCache(state.BatchSize, state.Width);
+        using var cache = model.CreateCache(state.BatchSize, state.Width);
         var decodeIds = new IntTensor(state.BatchSize, 1);
         var decodePositions = new IntTensor(state.BatchSize, 1);
         for (var step = 0; step < options.MaxNewTokens; step++)

@@ -5,12 +5,17 @@ namespace Alignment.Models.Gpt2;
 /// position 0. A forward pass with a cache appends its keys and values at <see cref="Length"/> and
 /// attends over everything cached so far. A cache fits one model and batch: using it with another layer count, batch
 /// size, head count or head size throws <see cref="ArgumentException"/>.
+/// The key and value buffers come from the tensor pool, cleared; <see cref="Dispose"/> gives them back, so the next cache
+/// of the same size (the next generation call) reuses them instead of faulting in fresh memory. A cache that is never
+/// disposed is reclaimed by the garbage collector as usual.
 /// </summary>
-public sealed class KeyValueCache
+public sealed class KeyValueCache : IDisposable
 {
     private readonly float[][] _keys;
     private readonly float[][] _values;
     private readonly float[] _keyMask; // [B, capacity]
+    private readonly int _bufferLength;
+    private bool _disposed;
 
     /// <summary>Allocates an empty cache.</summary>
     /// <param name="layers">Number of layers.</param>
@@ -30,10 +35,11 @@ public sealed class KeyValueCache
         KeyMask = new Tensor(TensorStorage.Wrap(_keyMask), [batch, capacity]);
         _keys = new float[layers][];
         _values = new float[layers][];
+        _bufferLength = checked(batch * heads * capacity * headSize);
         for (var l = 0; l < layers; l++)
         {
-            _keys[l] = new float[batch * heads * capacity * headSize];
-            _values[l] = new float[batch * heads * capacity * headSize];
+            _keys[l] = TensorPool.Rent(_bufferLength, zero: true);
+            _values[l] = TensorPool.Rent(_bufferLength, zero: true);
         }
     }
 
@@ -66,10 +72,39 @@ public sealed class KeyValueCache
     public void Reset() => Length = 0;
 
     /// <summary>The key buffer of a layer, [B, H, capacity, D].</summary>
-    internal float[] Keys(int layer) => _keys[layer];
+    internal float[] Keys(int layer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _keys[layer];
+    }
 
     /// <summary>The value buffer of a layer, [B, H, capacity, D].</summary>
-    internal float[] Values(int layer) => _values[layer];
+    internal float[] Values(int layer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _values[layer];
+    }
+
+    /// <summary>
+    /// Gives the key and value buffers back to the tensor pool. The cache cannot be used afterwards (its methods throw
+    /// <see cref="ObjectDisposedException"/>); disposing twice does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        for (var l = 0; l < LayerCount; l++)
+        {
+            TensorPool.Return(_keys[l], _bufferLength);
+            TensorPool.Return(_values[l], _bufferLength);
+            _keys[l] = [];
+            _values[l] = [];
+        }
+    }
 
     /// <summary>
     /// Writes <paramref name="count"/> new positions of one layer: key and value [B, H, count, D] go to
@@ -77,6 +112,7 @@ public sealed class KeyValueCache
     /// </summary>
     internal void Update(int layer, ReadOnlySpan<float> key, ReadOnlySpan<float> value, int count)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (Length + count > Capacity)
         {
             throw new InvalidOperationException($"The key/value cache holds {Capacity} positions; {Length} are used and {count} more were written.");

@@ -104,6 +104,47 @@ public class KeyValueCacheTests
         Assert.True(allocated < 8 * 2048 * sizeof(float), $"A decode step allocated {allocated} bytes.");
     }
 
+    [Fact]
+    public void Dispose_ThenUse_ThrowsObjectDisposed_AndDisposingTwiceDoesNothing()
+    {
+        var model = TinyGpt2.CreateLanguageModel();
+        var cache = model.CreateCache(batch: 2, capacity: 16);
+        using var noGrad = Tensor.NoGrad();
+
+        cache.Dispose();
+        cache.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => model.Forward(TinyGpt2.Ids(), cache: cache));
+        Assert.Throws<ObjectDisposedException>(() => cache.Keys(0));
+        Assert.Throws<ObjectDisposedException>(() => cache.Values(1));
+    }
+
+    [Fact]
+    public void NewCache_AfterAFilledOneWasDisposed_StartsCleared()
+    {
+        // The buffers go back to the pool on Dispose; a cache of the same size gets them back, and must see zeros.
+        // An odd size (3 rows, 11 positions: 528 floats a buffer) keeps other tests from taking them in between.
+        var model = TinyGpt2.CreateLanguageModel();
+        using var noGrad = Tensor.NoGrad();
+        var filled = model.CreateCache(batch: 3, capacity: 11);
+        using (TensorScope.Begin())
+        {
+            model.Forward(new IntTensor([1, 2, 3, 4, 5, 6], [3, 2]), cache: filled);
+        }
+
+        var used = Enumerable.Range(0, filled.LayerCount).SelectMany(l => new[] { filled.Keys(l), filled.Values(l) }).ToList();
+        Assert.All(used, buffer => Assert.Contains(buffer, v => v != 0f));
+        filled.Dispose();
+
+        using var fresh = model.CreateCache(batch: 3, capacity: 11);
+        Assert.Contains(used, buffer => ReferenceEquals(buffer, fresh.Keys(0)));
+        for (var layer = 0; layer < fresh.LayerCount; layer++)
+        {
+            Assert.All(fresh.Keys(layer), v => Assert.Equal(0f, v));
+            Assert.All(fresh.Values(layer), v => Assert.Equal(0f, v));
+        }
+    }
+
     private static IntTensor Prefix(IntTensor mask, int width)
     {
         var result = new IntTensor(mask.Size(0), width);

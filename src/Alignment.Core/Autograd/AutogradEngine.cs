@@ -45,10 +45,7 @@ internal static class AutogradEngine
         var grad = t.Grad;
         if (grad is null)
         {
-            var storage = t.IsLeaf
-                ? TensorStorage.AllocateUnscoped(t.ElementCount, zero: true)
-                : TensorStorage.Wrap(TensorPool.Rent(t.ElementCount, zero: true));
-            grad = new Tensor(storage, (int[])t.ShapeArray.Clone());
+            grad = new Tensor(TensorStorage.AllocateUnscoped(t.ElementCount, zero: true), (int[])t.ShapeArray.Clone());
             t.Grad = grad;
         }
 
@@ -74,10 +71,7 @@ internal static class AutogradEngine
             return grad.Span;
         }
 
-        var storage = t.IsLeaf
-            ? TensorStorage.AllocateUnscoped(t.ElementCount, zero: false)
-            : TensorStorage.Wrap(TensorPool.Rent(t.ElementCount, zero: false));
-        grad = new Tensor(storage, (int[])t.ShapeArray.Clone());
+        grad = new Tensor(TensorStorage.AllocateUnscoped(t.ElementCount, zero: false), (int[])t.ShapeArray.Clone());
         t.Grad = grad;
         accumulate = false;
         return grad.Span;
@@ -129,7 +123,7 @@ internal static class AutogradEngine
                 var fn = node.BackwardFn ?? throw new InvalidOperationException($"The graph through '{node.Name}' was already freed by an earlier Backward(); pass retainGraph: true to backpropagate twice.");
                 fn(grad);
                 t.Grad = null;
-                TensorPool.Return(grad.Storage.Data, grad.ElementCount);
+                TensorPool.Return(grad.Storage.Data);
             }
 
             if (!retainGraph)
@@ -137,6 +131,8 @@ internal static class AutogradEngine
                 node.Free();
             }
         }
+
+        TensorPool.EndStep();
     }
 
     private static List<Tensor> TopologicalOrder(Tensor root)

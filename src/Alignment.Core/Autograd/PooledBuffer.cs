@@ -18,7 +18,7 @@ internal readonly struct PooledBuffer : IDisposable
     {
         if (_array is not null)
         {
-            TensorPool.Return(_array, _length);
+            TensorPool.Return(_array);
         }
     }
 }

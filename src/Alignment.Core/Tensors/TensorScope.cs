@@ -7,6 +7,8 @@ namespace Alignment;
 /// Tensors that must outlive the scope are kept with <see cref="Tensor.MoveToOuterScope"/>.
 /// Using a tensor whose storage went back to the pool throws <see cref="ObjectDisposedException"/>.
 /// Scopes nest and are per thread.
+/// The pool keeps the arrays that recent steps used (the end of an outermost scope ends a step) and lets go of lengths
+/// that stop coming, so batches of varying shapes do not make it grow without bound.
 /// </summary>
 public sealed class TensorScope : IDisposable
 {
@@ -61,6 +63,11 @@ public sealed class TensorScope : IDisposable
         if (ReferenceEquals(_current, this))
         {
             _current = Parent;
+        }
+
+        if (Parent is null)
+        {
+            TensorPool.EndStep();
         }
     }
 }

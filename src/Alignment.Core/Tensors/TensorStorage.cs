@@ -57,7 +57,7 @@ internal sealed class TensorStorage
 
         _data = null;
         Owner = null;
-        TensorPool.Return(data, Length);
+        TensorPool.Return(data);
     }
 
     private static float[] ThrowReleased() =>

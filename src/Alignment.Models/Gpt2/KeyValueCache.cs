@@ -5,7 +5,7 @@ namespace Alignment.Models.Gpt2;
 /// position 0. A forward pass with a cache appends its keys and values at <see cref="Length"/> and
 /// attends over everything cached so far. A cache fits one model and batch: using it with another layer count, batch
 /// size, head count or head size throws <see cref="ArgumentException"/>.
-/// The key and value buffers come from the tensor pool, cleared; <see cref="Dispose"/> gives them back, so the next cache
+/// The key and value buffers come from the tensor pool (cleared); <see cref="Dispose"/> gives them back, so the next cache
 /// of the same size (the next generation call) reuses them instead of faulting in fresh memory. A cache that is never
 /// disposed is reclaimed by the garbage collector as usual.
 /// </summary>
@@ -72,17 +72,17 @@ public sealed class KeyValueCache : IDisposable
     public void Reset() => Length = 0;
 
     /// <summary>The key buffer of a layer, [B, H, capacity, D].</summary>
-    internal float[] Keys(int layer)
+    internal Span<float> Keys(int layer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _keys[layer];
+        return _keys[layer].AsSpan(0, _bufferLength);
     }
 
     /// <summary>The value buffer of a layer, [B, H, capacity, D].</summary>
-    internal float[] Values(int layer)
+    internal Span<float> Values(int layer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _values[layer];
+        return _values[layer].AsSpan(0, _bufferLength);
     }
 
     /// <summary>
@@ -99,8 +99,8 @@ public sealed class KeyValueCache : IDisposable
         _disposed = true;
         for (var l = 0; l < LayerCount; l++)
         {
-            TensorPool.Return(_keys[l], _bufferLength);
-            TensorPool.Return(_values[l], _bufferLength);
+            TensorPool.Return(_keys[l]);
+            TensorPool.Return(_values[l]);
             _keys[l] = [];
             _values[l] = [];
         }

@@ -43,4 +43,38 @@ public class Gpt2TrainingTests
         Assert.Equal(allocations, TensorPool.Allocations);
         Assert.True(last < first / 2, $"loss {first} → {last}");
     }
+
+    [Fact]
+    public void TrainingSteps_OnBatchesOfVaryingLength_KeepTheTensorPoolBounded()
+    {
+        // Batches padded to their longest row change shape every step; the pool must not keep arrays of every length.
+        var config = new Gpt2Config
+        {
+            VocabSize = 40, MaxPositions = 64, EmbeddingSize = 32, LayerCount = 2, HeadCount = 4,
+            EmbeddingDropout = 0f, ResidualDropout = 0f, AttentionDropout = 0f, BosTokenId = 0, EosTokenId = 0,
+        };
+        var model = new Gpt2LanguageModel(config, seed: 3);
+        var optimizer = new AdamW(model.NamedParameters(), new AdamWOptions { LearningRate = 1e-3 });
+        void Step(int length)
+        {
+            var ids = new IntTensor(Enumerable.Range(0, 4 * length).Select(i => (i * 7) % 40).ToArray(), 4, length);
+            using var scope = TensorScope.Begin();
+            optimizer.ZeroGrad();
+            Tensor.CrossEntropy(model.Forward(ids), ids).Backward();
+            optimizer.Step();
+        }
+
+        TensorPool.Clear();
+        Step(64);
+        Step(64);
+        var afterLongest = TensorPool.PooledBytes;
+        var random = new Random(1);
+        for (var i = 0; i < 150; i++)
+        {
+            Step(random.Next(2, 64));
+        }
+
+        // Unbounded, the pool would hold one set of arrays per length seen (dozens of times the longest step's).
+        Assert.True(TensorPool.PooledBytes <= 3 * afterLongest, $"pooled {TensorPool.PooledBytes} bytes; {afterLongest} after the longest steps");
+    }
 }

@@ -53,7 +53,7 @@ public sealed class Gpt2LanguageModel : Module
     /// <returns>Logits.</returns>
     public Tensor ComputeLogits(Tensor hidden) => Tensor.Linear(hidden, Transformer.TokenEmbedding.Weight);
 
-    /// <summary>A cache sized for this model.</summary>
+    /// <summary>A cache sized for this model; dispose it when done, so that its buffers go back to the tensor pool.</summary>
     /// <param name="batch">Batch size.</param>
     /// <param name="capacity">Maximum positions; the default value (null) is the model's n_positions.</param>
     /// <returns>An empty cache.</returns>

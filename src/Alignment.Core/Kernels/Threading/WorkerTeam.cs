@@ -28,6 +28,9 @@ internal sealed class WorkerTeam
     // Marks a gang job in the low word of _state; the rest of the low word is then the participant count.
     private const long GangFlag = 0x80000000L;
 
+    // The low word of _state once a job has ended: no item left to claim, whatever the next job's count.
+    private const long Ended = 0x7FFFFFFFL;
+
     // The current job: generation in the high 32 bits; in the low 32 bits the next unclaimed item of a loop
     // or, for a gang, GangFlag | participants (one read then gives a consistent generation, kind and size).
     private long _state;
@@ -143,6 +146,10 @@ internal sealed class WorkerTeam
                 spin.SpinOnce(sleep1Threshold: -1);
             }
 
+            // Close the job before its fields are reused: a worker still in Claim may have read this job's state just
+            // before, and the next job's _count and _item just after, they are set. Its compare-exchange on the old
+            // state then fails, instead of claiming an item of the next job under this one's generation.
+            Interlocked.Exchange(ref _state, ((long)generation << 32) | Ended);
             _item = null;
             _participant = null;
             if (_error is { } error)

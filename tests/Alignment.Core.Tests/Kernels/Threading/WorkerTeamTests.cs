@@ -20,6 +20,52 @@ public class WorkerTeamTests
     }
 
     [Fact]
+    public void For_JobsOfChangingSize_BackToBack_RunEveryItemOnceBeforeReturning()
+    {
+        // A worker still looking for items of the job that just ended must not claim one of it once the next job's
+        // size is set: it would run an item of the new job twice, or with no body at all, and end the new job early.
+        // The window is a few instructions wide, so the jobs follow each other as fast as they can (an assertion per
+        // job would slow them down enough to hide it) and the wrong ones are counted.
+        var random = new Random(3);
+        int[] hits = new int[32];
+        int wrong = 0;
+        Exception? error = null;
+        for (int job = 0; job < 200_000; job++)
+        {
+            int count = job % 2 == 0 ? 2 : 2 + random.Next(30);
+            int spin = random.Next(1, 50);
+            Array.Clear(hits);
+            try
+            {
+                Team.For(count, i =>
+                {
+                    Interlocked.Increment(ref hits[i]);
+                    if (i == 0)
+                    {
+                        Thread.SpinWait(spin);
+                    }
+                });
+            }
+            catch (Exception e)
+            {
+                error ??= e;
+            }
+
+            for (int i = 0; i < hits.Length; i++)
+            {
+                if (Volatile.Read(ref hits[i]) != (i < count ? 1 : 0))
+                {
+                    wrong++;
+                    break;
+                }
+            }
+        }
+
+        Assert.Null(error);
+        Assert.Equal(0, wrong);
+    }
+
+    [Fact]
     public void For_ItemThrows_RethrowsAfterAllItemsAndStaysUsable()
     {
         int ran = 0;

@@ -10,12 +10,7 @@ public class Gpt2TrainingTests
     [Fact]
     public void TrainingStep_OnceWarm_AllocatesNoNewTensorStorage_AndLossFalls()
     {
-        var config = new Gpt2Config
-        {
-            VocabSize = 40, MaxPositions = 16, EmbeddingSize = 32, LayerCount = 2, HeadCount = 4,
-            EmbeddingDropout = 0.1f, ResidualDropout = 0.1f, AttentionDropout = 0f, BosTokenId = 0, EosTokenId = 0,
-        };
-        var model = new Gpt2LanguageModel(config, seed: 3);
+        var model = new Gpt2LanguageModel(Config(maxPositions: 16, dropout: 0.1f), seed: 3);
         model.Train();
         var optimizer = new AdamW(model.NamedParameters(), new AdamWOptions { LearningRate = 1e-2 });
         var ids = new IntTensor(Enumerable.Range(0, 4 * 16).Select(i => (i * 7) % 40).ToArray(), 4, 16);
@@ -48,12 +43,7 @@ public class Gpt2TrainingTests
     public void TrainingSteps_OnBatchesOfVaryingLength_KeepTheTensorPoolBounded()
     {
         // Batches padded to their longest row change shape every step; the pool must not keep arrays of every length.
-        var config = new Gpt2Config
-        {
-            VocabSize = 40, MaxPositions = 64, EmbeddingSize = 32, LayerCount = 2, HeadCount = 4,
-            EmbeddingDropout = 0f, ResidualDropout = 0f, AttentionDropout = 0f, BosTokenId = 0, EosTokenId = 0,
-        };
-        var model = new Gpt2LanguageModel(config, seed: 3);
+        var model = new Gpt2LanguageModel(Config(maxPositions: 64, dropout: 0f), seed: 3);
         var optimizer = new AdamW(model.NamedParameters(), new AdamWOptions { LearningRate = 1e-3 });
         void Step(int length)
         {
@@ -77,4 +67,11 @@ public class Gpt2TrainingTests
         // Unbounded, the pool would hold one set of arrays per length seen (dozens of times the longest step's).
         Assert.True(TensorPool.PooledBytes <= 3 * afterLongest, $"pooled {TensorPool.PooledBytes} bytes; {afterLongest} after the longest steps");
     }
+
+    // A 2-layer, 32-wide model over 40 tokens.
+    private static Gpt2Config Config(int maxPositions, float dropout) => new()
+    {
+        VocabSize = 40, MaxPositions = maxPositions, EmbeddingSize = 32, LayerCount = 2, HeadCount = 4,
+        EmbeddingDropout = dropout, ResidualDropout = dropout, AttentionDropout = 0f, BosTokenId = 0, EosTokenId = 0,
+    };
 }

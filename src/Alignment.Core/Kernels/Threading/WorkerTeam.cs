@@ -43,11 +43,20 @@ internal sealed class WorkerTeam
 
     /// <summary>Creates a team with <paramref name="workers"/> background threads besides the caller.</summary>
     public WorkerTeam(int workers)
+        : this(workers, starting: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a team whose workers first call <paramref name="starting"/>(worker index) on their own thread, before they
+    /// look for jobs (tests use it to hold a worker back until a job has been published).
+    /// </summary>
+    internal WorkerTeam(int workers, Action<int>? starting)
     {
         _workers = new Worker[Math.Max(0, workers)];
         for (int i = 0; i < _workers.Length; i++)
         {
-            var worker = new Worker(this, i);
+            var worker = new Worker(this, i, starting);
             _workers[i] = worker;
             worker.Start();
         }
@@ -265,14 +274,22 @@ internal sealed class WorkerTeam
         private readonly int _index;
         private readonly SemaphoreSlim _signal = new(0);
         private readonly Thread _thread;
+        private readonly Action<int>? _starting;
+
+        // The last generation this worker has looked at. Read here, on the thread that creates the team and before any
+        // job can be published: read by the new thread instead, it could already be the first job's, which the worker
+        // would then never join (a gang job waits for it forever).
+        private readonly uint _initial;
 
         // 1 while the worker is (about to be) blocked on _signal.
         private int _sleeping;
 
-        public Worker(WorkerTeam team, int index)
+        public Worker(WorkerTeam team, int index, Action<int>? starting)
         {
             _team = team;
             _index = index;
+            _starting = starting;
+            _initial = team.CurrentGeneration;
             _thread = new Thread(Loop) { IsBackground = true, Name = $"Alignment worker {index + 1}" };
         }
 
@@ -289,7 +306,8 @@ internal sealed class WorkerTeam
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
-            uint seen = _team.CurrentGeneration;
+            _starting?.Invoke(_index);
+            uint seen = _initial;
             while (true)
             {
                 seen = WaitForJob(seen);

@@ -159,6 +159,35 @@ public class WorkerTeamTests
     }
 
     [Fact]
+    public async Task Gang_AsTheFirstJob_IsJoinedByAWorkerThatStartsRunningOnlyAfterItWasPublished()
+    {
+        // A new team's first job can be published before its worker threads run their first line. A worker that took
+        // the generation it had "seen" from that first look would skip the first job, and a gang job, which waits for
+        // every participant, would never end (about 4 % of processes whose first parallel kernel was a GEMM hung).
+        using var published = new ManualResetEventSlim();
+        var team = new WorkerTeam(1, starting: _ => published.Wait(TimeSpan.FromSeconds(30)));
+        int arrived = 0;
+        var gang = Task.Run(() => team.Gang(2, (p, count) =>
+        {
+            if (p == 0)
+            {
+                published.Set();
+            }
+
+            Interlocked.Increment(ref arrived);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Volatile.Read(ref arrived) < count && DateTime.UtcNow < deadline)
+            {
+                Thread.SpinWait(10);
+            }
+        }));
+
+        bool ended = await Task.WhenAny(gang, Task.Delay(TimeSpan.FromSeconds(30))) == gang;
+        Assert.True(ended, "the worker never joined the team's first job");
+        Assert.Equal(2, arrived);
+    }
+
+    [Fact]
     public void Gang_FromInsideAJob_GetsOneParticipant()
     {
         int[] counts = new int[4];

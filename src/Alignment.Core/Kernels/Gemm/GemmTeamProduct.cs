@@ -36,6 +36,9 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
     private int _arrived;
     private int _phase;
 
+    // Set when a participant throws: the others leave at their next barrier instead of waiting there for it forever.
+    private int _failed;
+
     private GemmTeamProduct(in GemmArgs g, int participants)
     {
         _g = g;
@@ -73,8 +76,23 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
         WorkerTeam.Shared.Gang(threads, product.Participate);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // A participant that throws marks the product failed (the team rethrows its exception once every participant is
+    // back); the others see the mark at their next barrier and return.
     private void Participate(int participant, int participants)
+    {
+        try
+        {
+            Work(participant, participants);
+        }
+        catch
+        {
+            Volatile.Write(ref _failed, 1);
+            throw;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Work(int participant, int participants)
     {
         int nr = TKernel.NR;
         int mr = TKernel.MR;
@@ -103,7 +121,10 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
                     GemmPacking.PackB(_g, pc, kcb, jc + j0, Math.Min(end * nr, ncb) - j0, nr, packB + (first * panelStride));
                 }
 
-                Barrier(participants, ref phase);
+                if (!Barrier(participants, ref phase))
+                {
+                    return;
+                }
 
                 bool accumulate = _g.Accumulate || pc > 0;
                 int packedBlock = -1;
@@ -145,12 +166,13 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
     // With a single row block, the items are this many ranges of B panels.
     private int Pieces(int panels) => _rowBlocks > 1 ? 1 : Math.Min(panels, _wanted);
 
-    // All participants arrive before any leaves; the last to arrive opens the next phase.
-    private void Barrier(int participants, ref int phase)
+    // All participants arrive before any leaves; the last to arrive opens the next phase. False when another
+    // participant has failed: the product is abandoned.
+    private bool Barrier(int participants, ref int phase)
     {
         if (participants == 1)
         {
-            return;
+            return true;
         }
 
         int current = phase;
@@ -159,13 +181,20 @@ internal sealed unsafe class GemmTeamProduct<TKernel>
         {
             Volatile.Write(ref _arrived, 0);
             Volatile.Write(ref _phase, current + 1);
-            return;
+            return Volatile.Read(ref _failed) == 0;
         }
 
         var spin = default(SpinWait);
         while (Volatile.Read(ref _phase) == current)
         {
+            if (Volatile.Read(ref _failed) != 0)
+            {
+                return false;
+            }
+
             spin.SpinOnce(sleep1Threshold: -1);
         }
+
+        return Volatile.Read(ref _failed) == 0;
     }
 }

@@ -112,7 +112,8 @@ internal static class GemmBenchmark
         }
     }
 
-    private static double MeasureShape(string form, int m, int k, int n, int threads)
+    /// <summary>GFLOP/s of one product of the given form ("NN", "NT" or "TN") on fresh random operands.</summary>
+    internal static double MeasureShape(string form, int m, int k, int n, int threads)
     {
         bool transA = form[0] == 'T';
         bool transB = form[1] == 'T';

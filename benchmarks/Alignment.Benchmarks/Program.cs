@@ -25,6 +25,7 @@ namespace Alignment.Benchmarks
         {
             ["decode-stream"] = DecodeStreamBenchmark.Run,
             ["gemm"] = GemmBenchmark.Run,
+            ["gemm-serve"] = GemmServe.Run,
             ["model"] = ModelBenchmark.Run,
             ["tokenizer"] = TokenizerBenchmark.Run,
         };

@@ -5,8 +5,8 @@ namespace Alignment.Kernels;
 
 /// <summary>
 /// Per-thread packing buffers: pinned, 64-byte aligned, grown on demand and then reused, so a steady
-/// stream of GEMM calls allocates nothing. Each thread owns its buffers; a pointer handed to other
-/// threads is only read by them while the owner waits for them.
+/// stream of GEMM calls allocates nothing. Each thread owns its buffers and is the only one to touch them
+/// (on several threads each computes its own part of C with its own packing).
 /// </summary>
 internal static unsafe class GemmBuffers
 {

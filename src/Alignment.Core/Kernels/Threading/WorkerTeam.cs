@@ -25,18 +25,14 @@ internal sealed class WorkerTeam
     // 0 while free; 1 while a job runs.
     private int _busy;
 
-    // Marks a gang job in the low word of _state; the rest of the low word is then the participant count.
-    private const long GangFlag = 0x80000000L;
-
     // The low word of _state once a job has ended: no item left to claim, whatever the next job's count.
     private const long Ended = 0x7FFFFFFFL;
 
-    // The current job: generation in the high 32 bits; in the low 32 bits the next unclaimed item of a loop
-    // or, for a gang, GangFlag | participants (one read then gives a consistent generation, kind and size).
+    // The current job: generation in the high 32 bits, the next unclaimed item in the low 32 bits (one read gives
+    // a consistent pair).
     private long _state;
     private uint _generation;
     private Action<int>? _item;
-    private Action<int, int>? _participant;
     private int _count;
     private int _completed;
     private Exception? _error;
@@ -99,32 +95,12 @@ internal sealed class WorkerTeam
         }
 
         _item = body;
-        Run(count, gang: false);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="body"/>(p, P) once for each participant p in [0, P) at the same time, each on its own
-    /// thread (p = 0 on the caller), where P ≤ <paramref name="participants"/> is what the team can give: 1 when
-    /// it is busy or the call comes from inside a job. The participants may therefore wait for one another.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Gang(int participants, Action<int, int> body)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        int count = Math.Min(participants, Threads);
-        if (count <= 1 || t_inside || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
-        {
-            body(0, 1);
-            return;
-        }
-
-        _participant = body;
-        Run(count, gang: true);
+        Run(count);
     }
 
     // Called with _busy held and the body stored.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Run(int count, bool gang)
+    private void Run(int count)
     {
         try
         {
@@ -134,20 +110,13 @@ internal sealed class WorkerTeam
             uint generation = unchecked(++_generation);
 
             // A full fence: the job is visible before any worker's sleeping flag is read.
-            Interlocked.Exchange(ref _state, ((long)generation << 32) | (gang ? GangFlag | (uint)count : 0));
+            Interlocked.Exchange(ref _state, (long)generation << 32);
             foreach (Worker worker in _workers)
             {
                 worker.Wake();
             }
 
-            if (gang)
-            {
-                RunParticipant(0, count);
-            }
-            else
-            {
-                Claim(generation);
-            }
+            Claim(generation);
 
             var spin = default(SpinWait);
             while (Volatile.Read(ref _completed) < count)
@@ -160,7 +129,6 @@ internal sealed class WorkerTeam
             // state then fails, instead of claiming an item of the next job under this one's generation.
             Interlocked.Exchange(ref _state, ((long)generation << 32) | Ended);
             _item = null;
-            _participant = null;
             if (_error is { } error)
             {
                 _error = null;
@@ -170,50 +138,6 @@ internal sealed class WorkerTeam
         finally
         {
             Volatile.Write(ref _busy, 0);
-        }
-    }
-
-    // A worker's part of job `generation`.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Join(int workerIndex, uint generation)
-    {
-        long state = Volatile.Read(ref _state);
-        if ((uint)(state >> 32) != generation)
-        {
-            return;
-        }
-
-        if ((state & GangFlag) == 0)
-        {
-            Claim(generation);
-            return;
-        }
-
-        // A gang job cannot end before each of its participants has run, so the body read next is this job's.
-        int count = (int)(state & 0x7FFFFFFF);
-        if (workerIndex + 1 < count)
-        {
-            RunParticipant(workerIndex + 1, count);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RunParticipant(int participant, int count)
-    {
-        bool outer = t_inside;
-        t_inside = true;
-        try
-        {
-            _participant!(participant, count);
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref _error, e, null);
-        }
-        finally
-        {
-            t_inside = outer;
-            Interlocked.Increment(ref _completed);
         }
     }
 
@@ -278,7 +202,7 @@ internal sealed class WorkerTeam
 
         // The last generation this worker has looked at. Read here, on the thread that creates the team and before any
         // job can be published: read by the new thread instead, it could already be the first job's, which the worker
-        // would then never join (a gang job waits for it forever).
+        // would then skip (a job whose items wait for one another would wait for it forever).
         private readonly uint _initial;
 
         // 1 while the worker is (about to be) blocked on _signal.
@@ -311,7 +235,7 @@ internal sealed class WorkerTeam
             while (true)
             {
                 seen = WaitForJob(seen);
-                _team.Join(_index, seen);
+                _team.Claim(seen);
             }
         }
 

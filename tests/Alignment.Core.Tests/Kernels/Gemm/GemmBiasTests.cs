@@ -38,9 +38,9 @@ public class GemmBiasTests
 
     [Theory]
     [MemberData(nameof(TransCombos))]
-    public void MultiplyWithBias_TeamProductShapes_EqualsBiasFilledCPlusProductBitForBit(bool transA, bool transB)
+    public void MultiplyWithBias_SplitAcrossThreads_EqualsBiasFilledCPlusProductBitForBit(bool transA, bool transB)
     {
-        // Row-block items over two K blocks; panel-range items across two NC-wide column blocks; the small-M path.
+        // Rows split over two K blocks; columns split across two NC-wide column blocks; the small-M path.
         CheckAgainstTwoSteps(transA, transB, 601, 300, 270, 2, Gemm.DefaultBackend);
         CheckAgainstTwoSteps(transA, transB, 40, 4200, 260, 2, Gemm.DefaultBackend);
         CheckAgainstTwoSteps(transA, transB, 8, 1000, 300, 2, Gemm.DefaultBackend);

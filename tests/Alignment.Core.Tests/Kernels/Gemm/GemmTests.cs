@@ -87,10 +87,11 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(TransCombos))]
-    public void Multiply_TeamProductSeveralBlocks_MatchesReferenceAndOneThreadBitForBit(bool transA, bool transB)
+    public void Multiply_SplitAcrossThreads_MatchesReferenceAndOneThreadBitForBit(bool transA, bool transB)
     {
-        // Row-block items (600 rows: more than two MC-tall blocks per thread, uneven panel ranges) over two K blocks;
-        // and short products whose items are ranges of B panels, across two NC-wide column blocks.
+        // More rows than columns, cut by rows (601: a cut inside an MC-tall block, a partial last panel) over two
+        // K blocks; more columns than rows, cut by columns (4200 and 5000: cuts inside NC-wide blocks, a partial
+        // last panel).
         foreach (var t in new[]
         {
             new Case(transA, transB, 601, 300, 270) { Accumulate = true, Pad = 2 },
@@ -99,9 +100,9 @@ public class GemmTests
         })
         {
             Check(t);
-            float[] shared = Product(t);
+            float[] split = Product(t);
             float[] single = Product(t with { Threads = 1 });
-            Assert.Equal(single, shared);
+            Assert.Equal(single, split);
         }
     }
 

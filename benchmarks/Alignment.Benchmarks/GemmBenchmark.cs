@@ -35,8 +35,7 @@ internal static class GemmBenchmark
         string? refPath = CommandLine.Option(args, "--ref");
         string[] forms = CommandLine.Option(args, "--forms")?.ToUpperInvariant().Split(',') ?? AllForms;
         string[]? only = CommandLine.Option(args, "--shapes")?.Split(',');
-        int threads = int.Parse(CommandLine.Option(args, "--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
-            CultureInfo.InvariantCulture);
+        int threads = CommandLine.IntOption(args, "--threads", Environment.ProcessorCount);
         Dictionary<string, double> reference = refPath is null ? [] : ReadReference(refPath);
 
         Peak peak = MeasurePeak();

@@ -12,8 +12,7 @@ internal static class GemmServe
 {
     public static void Run(TextWriter output, string[] args)
     {
-        int threads = int.Parse(CommandLine.Option(args, "--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
-            CultureInfo.InvariantCulture);
+        int threads = CommandLine.IntOption(args, "--threads", Environment.ProcessorCount);
         while (Console.In.ReadLine() is { Length: > 0 } line)
         {
             string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);

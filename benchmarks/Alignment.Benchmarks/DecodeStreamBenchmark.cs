@@ -9,10 +9,11 @@ namespace Alignment.Benchmarks;
 /// <summary>
 /// How close a decode step's products come to the memory bandwidth. The weight products of one gpt2-124M decode
 /// step with batch 8 (per block: qkv 768→2304, attention projection 768→768, MLP 768→3072 and 3072→768; then the
-/// 768→50257 LM head), each in the NT form generation uses and with its own weight, ~494 MB in all, so every step
-/// streams all of them from memory. Timed against a plain read of the same bytes on the same threads, alternated
-/// round by round, and set beside the time the products' FMAs alone need at the measured FMA peak (8 per weight with
-/// 8 rows): a step cannot be faster than the longer of the two floors.
+/// 768→50257 LM head), each with its own weight, ~494 MB in all, so every step streams all of them from memory:
+/// once with every weight in plain [out, in] rows (the NT form), once as generation runs them (the block weights in
+/// the row-triples layout of <see cref="GemmRowTriples"/>, the LM head in plain rows). Timed against a plain read of
+/// the same bytes on the same threads, alternated round by round, and set beside the time the products' FMAs alone
+/// need at the measured FMA peak (8 per weight with 8 rows): a step cannot be faster than the longer of the two floors.
 /// Options: --rounds N (default 7), --rows M (default 8, the batch).
 /// </summary>
 internal static class DecodeStreamBenchmark
@@ -34,6 +35,8 @@ internal static class DecodeStreamBenchmark
         shapes.Add((Vocab, Embedding));
         var rng = new Random(0);
         float[][] weights = shapes.Select(s => Samples.RandomFloats(rng, (long)s.N * s.K)).ToArray();
+        // The block weights in the row-triples layout, as Conv1D's decode copies hold them (the LM head stays plain).
+        float[][] packed = weights.Select((w, i) => i < shapes.Count - 1 ? RowTriples(w, shapes[i].N, shapes[i].K) : w).ToArray();
         double bytes = weights.Sum(w => (double)w.Length) * sizeof(float);
         float[] a = Samples.RandomFloats(rng, (long)rows * 4 * Embedding);
         float[] c = new float[(long)rows * Vocab];
@@ -45,6 +48,22 @@ internal static class DecodeStreamBenchmark
             {
                 (int n, int k) = shapes[i];
                 Gemm.Multiply(false, true, rows, n, k, a, k, weights[i], k, c, n, false);
+            }
+        }
+
+        void DecodeStep()
+        {
+            for (int i = 0; i < shapes.Count; i++)
+            {
+                (int n, int k) = shapes[i];
+                if (i < shapes.Count - 1)
+                {
+                    Gemm.MultiplyRowTriples(rows, n, k, a.AsSpan(0, rows * k), packed[i], default, c.AsSpan(0, rows * n), threads);
+                }
+                else
+                {
+                    Gemm.Multiply(false, true, rows, n, k, a, k, weights[i], k, c, n, false);
+                }
             }
         }
 
@@ -63,24 +82,43 @@ internal static class DecodeStreamBenchmark
         });
 
         Step();
+        DecodeStep();
         Read();
         var stepTimes = new List<double>();
+        var decodeTimes = new List<double>();
         var readTimes = new List<double>();
         for (int round = 0; round < rounds; round++)
         {
             stepTimes.Add(Time(Step));
+            decodeTimes.Add(Time(DecodeStep));
             readTimes.Add(Time(Read));
         }
 
         double flops = 2.0 * rows * weights.Sum(w => (double)w.Length);
         double computeFloor = flops / (GemmBenchmark.MeasurePeak().AllThreads * 1e9);
         double step = Samples.Median(stepTimes);
+        double decode = Samples.Median(decodeTimes);
         double read = Samples.Median(readTimes);
-        output.WriteLine($"decode step of gpt2-124M, {rows} rows, {shapes.Count} NT products, {bytes / 1e6:F0} MB of weights, {threads} threads, medians of {rounds} alternated rounds");
-        output.WriteLine($"{"products",-10}{step * 1e3,10:F2} ms{bytes / step / 1e9,10:F1} GB/s");
-        output.WriteLine($"{"plain read",-10}{read * 1e3,10:F2} ms{bytes / read / 1e9,10:F1} GB/s");
-        output.WriteLine($"{"FMA floor",-10}{computeFloor * 1e3,10:F2} ms  (the products' {flops / 1e9:F2} GFLOP at the measured FMA peak)");
-        output.WriteLine($"products reach {read / step:P0} of the plain read's bandwidth");
+        output.WriteLine($"decode step of gpt2-124M, {rows} rows, {shapes.Count} products, {bytes / 1e6:F0} MB of weights, {threads} threads, medians of {rounds} alternated rounds");
+        output.WriteLine($"{"NT rows",-12}{step * 1e3,10:F2} ms{bytes / step / 1e9,10:F1} GB/s   every weight in plain [out, in] rows");
+        output.WriteLine($"{"row triples",-12}{decode * 1e3,10:F2} ms{bytes / decode / 1e9,10:F1} GB/s   block weights in the row-triples layout, as generation runs them");
+        output.WriteLine($"{"plain read",-12}{read * 1e3,10:F2} ms{bytes / read / 1e9,10:F1} GB/s");
+        output.WriteLine($"{"FMA floor",-12}{computeFloor * 1e3,10:F2} ms  (the products' {flops / 1e9:F2} GFLOP at the measured FMA peak)");
+        output.WriteLine($"products reach {read / step:P0} (NT rows) and {read / decode:P0} (row triples) of the plain read's bandwidth");
+    }
+
+    // The [n, k] weight w (the rows of Wᵀ) in the row-triples layout.
+    private static unsafe float[] RowTriples(float[] w, int n, int k)
+    {
+        float[] inOut = new float[w.Length];
+        TransposeKernels.Transpose(w, n, k, inOut); // back to the [k, n] form that PackTransposed reads
+        float[] packed = new float[(long)n * GemmRowTriples.PaddedLength(k)];
+        fixed (float* source = inOut, destination = packed)
+        {
+            GemmRowTriples.PackTransposed(source, k, n, destination, parallel: true);
+        }
+
+        return packed;
     }
 
     // Touches every value once: four independent sums, so the loop is bound by the loads alone.

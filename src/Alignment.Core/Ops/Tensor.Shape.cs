@@ -34,23 +34,6 @@ public sealed partial class Tensor
         return y;
     }
 
-    /// <summary>
-    /// The transpose of this 2-D tensor as a new dense [cols, rows] tensor that no scope owns, not recorded for autograd.
-    /// The caller gives its storage back with <see cref="ReleaseStorage"/>.
-    /// </summary>
-    internal Tensor TransposedCopyUnscoped()
-    {
-        if (Rank != 2)
-        {
-            throw new InvalidOperationException($"TransposedCopyUnscoped needs a 2-D tensor, got {Shapes.Format(_shape)}.");
-        }
-
-        var x = Contiguous();
-        var y = new Tensor(TensorStorage.AllocateUnscoped(ElementCount, zero: false), [_shape[1], _shape[0]]);
-        TransposeKernels.Transpose(x.Span, _shape[0], _shape[1], y.Span);
-        return y;
-    }
-
     /// <summary>Returns this tensor's storage to the pool now; it and its views become unusable.</summary>
     internal void ReleaseStorage() => Storage.Release();
 

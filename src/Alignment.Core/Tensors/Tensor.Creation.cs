@@ -123,6 +123,9 @@ public sealed partial class Tensor
     /// <summary>A contiguous tensor that no scope owns (parameters, optimizer state).</summary>
     internal static Tensor ZerosUnscoped(int[] shape) => new(TensorStorage.AllocateUnscoped(CheckedCount(shape), zero: true), (int[])shape.Clone());
 
+    /// <summary>An uninitialised contiguous tensor that no scope owns (internal: callers overwrite every element).</summary>
+    internal static Tensor EmptyUnscoped(int[] shape) => new(TensorStorage.AllocateUnscoped(CheckedCount(shape), zero: false), (int[])shape.Clone());
+
     private static int CheckedCount(int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);

@@ -53,12 +53,14 @@ public sealed class GenerationOptions
 
     /// <summary>
     /// Whether the call first copies every Conv1D weight of the model ([in, out], Hugging Face's layout) into a
-    /// transposed [out, in] buffer and decodes with those. A decode step multiplies a few rows by each weight and is
-    /// bound by reading the weights from memory: the transposed copy is read as whole rows, the [in, out] weight as
-    /// short pieces of every row, which streams more slowly. Costs one transposing pass over the block weights per
-    /// call and, while the call runs, memory of their size (340 MB for GPT-2 124M); the buffers go back to the tensor
-    /// pool at the end. Tokens agree with <c>false</c> up to float rounding (sums in another order). Turn it off for
-    /// calls with very few new tokens. The default value is true.
+    /// transposed buffer laid out for decoding (rows of Wᵀ [out, in], interleaved three by three) and decodes with
+    /// those. A decode step multiplies a few rows by each weight and is bound by reading the weights from memory: the
+    /// copy is read as one stream per three whole rows, the [in, out] weight as short pieces of every row, which
+    /// streams more slowly. The prefill (more than 16 rows) still reads the weights themselves. Costs one pass over the
+    /// block weights per call and, while the call runs, memory of their size (340 MB for GPT-2 124M); the buffers go
+    /// back to the tensor pool at the end. Needs AVX2 and FMA; elsewhere it does nothing. Tokens agree with
+    /// <c>false</c> up to float rounding (sums in another order). Turn it off for calls with very few new tokens. The
+    /// default value is true.
     /// </summary>
     public bool TransposeWeights { get; init; } = true;
 

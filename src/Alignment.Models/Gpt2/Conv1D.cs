@@ -4,14 +4,15 @@ namespace Alignment.Models.Gpt2;
 
 /// <summary>
 /// Hugging Face GPT-2's "Conv1D": a linear layer whose weight is stored [in, out], so y = x·W + b.
-/// Kept in that layout so checkpoints load as a name map, without transposes. For decoding, a transposed [out, in]
-/// copy can be attached (<see cref="AttachTransposedWeight"/>): products with few rows then read whole weight rows
-/// instead of short segments of every row (see <see cref="Generation.GenerationOptions.TransposeWeights"/>).
+/// Kept in that layout so checkpoints load as a name map, without transposes. For decoding, a transposed copy laid
+/// out for products with few rows can be attached (<see cref="AttachDecodeWeight"/>): those products then stream
+/// whole weight rows, three at a time, instead of short segments of every row (see
+/// <see cref="Generation.GenerationOptions.TransposeWeights"/>).
 /// </summary>
 public sealed class Conv1D : Module
 {
-    // Wᵀ [out, in], copied from Weight by AttachTransposedWeight; null when none is attached.
-    private Tensor? _transposedWeight;
+    // Wᵀ [out, in] in the decode layout, copied from Weight by AttachDecodeWeight; null when none is attached.
+    private DecodeWeight? _decodeWeight;
 
     /// <summary>Creates the layer with weights N(0, <paramref name="std"/>²) and zero bias.</summary>
     /// <param name="inFeatures">Input size.</param>
@@ -53,31 +54,32 @@ public sealed class Conv1D : Module
     /// <summary>y = x·W + b for x [..., in].</summary>
     /// <param name="x">Input.</param>
     /// <returns>[..., out].</returns>
-    /// <remarks>With a transposed copy attached and gradients off, the product reads the copy; the result is the same
-    /// product, summed in a different order.</remarks>
+    /// <remarks>With a decode copy attached, gradients off and at most <see cref="DecodeWeight.MaxRows"/> rows, the
+    /// product reads the copy; the result is the same product, summed in a different order.</remarks>
     public Tensor Forward(Tensor x) =>
-        _transposedWeight is { } transposed && !GradMode.Enabled
-            ? Tensor.Linear(x, transposed, Bias)
+        _decodeWeight is { } decode && !GradMode.Enabled && decode.Accepts(x)
+            ? decode.Linear(x, Bias)
             : Tensor.LinearInOut(x, Weight, Bias);
 
-    /// <summary>Whether a transposed copy is attached.</summary>
-    internal bool HasTransposedWeight => _transposedWeight is not null;
+    /// <summary>Whether a decode copy is attached.</summary>
+    internal bool HasDecodeWeight => _decodeWeight is not null;
 
     /// <summary>
-    /// Copies the current weight into a transposed [out, in] buffer (from the tensor pool) that <see cref="Forward"/>
-    /// reads while gradients are off. The copy does not follow later changes of <see cref="Weight"/>: detach it
-    /// before the weight changes.
+    /// Copies the current weight into a transposed buffer (from the tensor pool), laid out for products with few rows,
+    /// that <see cref="Forward"/> reads while gradients are off. The copy does not follow later changes of
+    /// <see cref="Weight"/>: detach it before the weight changes.
     /// </summary>
-    internal void AttachTransposedWeight()
+    /// <exception cref="PlatformNotSupportedException">The machine lacks AVX2 or FMA (<see cref="DecodeWeight.IsSupported"/>).</exception>
+    internal void AttachDecodeWeight()
     {
-        DetachTransposedWeight();
-        _transposedWeight = Weight.TransposedCopyUnscoped();
+        DetachDecodeWeight();
+        _decodeWeight = DecodeWeight.FromInOut(Weight);
     }
 
-    /// <summary>Drops the transposed copy (its buffer goes back to the pool); <see cref="Forward"/> reads the weight again.</summary>
-    internal void DetachTransposedWeight()
+    /// <summary>Drops the decode copy (its buffer goes back to the pool); <see cref="Forward"/> reads the weight again.</summary>
+    internal void DetachDecodeWeight()
     {
-        _transposedWeight?.ReleaseStorage();
-        _transposedWeight = null;
+        _decodeWeight?.Dispose();
+        _decodeWeight = null;
     }
 }

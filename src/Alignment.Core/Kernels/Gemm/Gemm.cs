@@ -100,6 +100,43 @@ internal static class Gemm
         }
     }
 
+    /// <summary>
+    /// C[m,n] = bias + A[m,k] · Bᵀ for a B [n,k] given in the <see cref="GemmRowTriples"/> layout (n·kp floats, kp =
+    /// <see cref="GemmRowTriples.PaddedLength"/>(k)), A row-major [m,k], C row-major [m,n]; an empty
+    /// <paramref name="bias"/> adds none. The same sums, in the same order, as the plain op(B) = Bᵀ product. Only for
+    /// m ≤ <see cref="GemmSmallM.MaxRows"/>, on a machine with AVX2 and FMA.
+    /// </summary>
+    internal static unsafe void MultiplyRowTriples(int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> packedB, ReadOnlySpan<float> bias, Span<float> c, int threads)
+    {
+        CheckDimensions(m, n, k);
+        if (m > GemmSmallM.MaxRows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(m), $"The row-triples product takes at most {GemmSmallM.MaxRows} rows, got {m}.");
+        }
+
+        RequireSupported(GemmBackend.Vector256);
+        int paddedLength = GemmRowTriples.PaddedLength(k);
+        CheckLength(a.Length, (long)m * k, nameof(a));
+        CheckLength(packedB.Length, (long)n * paddedLength, nameof(packedB));
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        if (!bias.IsEmpty)
+        {
+            CheckLength(bias.Length, n, nameof(bias));
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pb = packedB, pc = c, pbias = bias)
+        {
+            var g = new GemmArgs(false, true, m, n, k, pa, k, pb, paddedLength, pc, n, accumulate: false, bias.IsEmpty ? null : pbias);
+            Run(g, GemmBackend.Vector256, threads, rowTriples: true);
+        }
+    }
+
     /// <summary>The batched product on a chosen backend and thread budget.</summary>
     internal static unsafe void MultiplyBatched(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
@@ -177,6 +214,14 @@ internal static class Gemm
         CheckMatrix(c.Length, strideC, batchCount, m, n, ldc, nameof(c), nameof(ldc));
     }
 
+    private static void CheckLength(int length, long required, string name)
+    {
+        if (length < required)
+        {
+            GemmThrow.TooShort(name, required);
+        }
+    }
+
     private static void CheckDimensions(int m, int n, int k)
     {
         if (m < 0)
@@ -243,7 +288,8 @@ internal static class Gemm
         }
     }
 
-    private static unsafe void Run(in GemmArgs problem, GemmBackend backend, int threads)
+    // rowTriples: B in the GemmRowTriples layout (callers ensure op(B) = Bᵀ, m ≤ GemmSmallM.MaxRows, a vector backend).
+    private static unsafe void Run(in GemmArgs problem, GemmBackend backend, int threads, bool rowTriples = false)
     {
         // Only the packed kernels add a bias as they store; the others start from a C filled with it.
         GemmArgs g = problem.Bias != null && (problem.K == 0 || backend == GemmBackend.Scalar || problem.M <= GemmSmallM.MaxRows)
@@ -271,7 +317,7 @@ internal static class Gemm
         int useThreads = (long)g.M * g.N * g.K >= ParallelWork ? threads : 1;
         if (g.M <= GemmSmallM.MaxRows)
         {
-            GemmSmallM.Run(g, useThreads);
+            GemmSmallM.Run(g, useThreads, rowTriples);
         }
         else if (backend == GemmBackend.Vector512)
         {

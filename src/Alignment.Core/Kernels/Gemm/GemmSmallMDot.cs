@@ -6,8 +6,10 @@ namespace Alignment.Kernels;
 
 /// <summary>
 /// The op(B) = Bᵀ half of <see cref="GemmSmallM"/>: B is [n,k], so each C entry is a dot product of
-/// two contiguous rows. Rows of B are streamed once, in order, three at a time, with software prefetch 16 KiB
-/// ahead; the few rows of A stay in cache.
+/// two rows. Rows of B are streamed once, in order, three at a time, with software prefetch 16 KiB
+/// ahead; the few rows of A stay in cache. B is either plain rows <see cref="GemmArgs.Ldb"/> apart or in the
+/// <see cref="GemmRowTriples"/> layout (each three rows interleaved by segments of eight, so the three are read as
+/// one sequential stream); the kernels below take where a triple's rows and next segments lie as two distances.
 /// </summary>
 internal static unsafe class GemmSmallMDot
 {
@@ -16,12 +18,20 @@ internal static unsafe class GemmSmallMDot
     // addressing mode and costs no register.
     private const int PrefetchDistance = 4096;
 
-    /// <summary>C[0..m, j0..j1] (+)= A · B[j0..j1, :]ᵀ with A row-major [m,k].</summary>
+    private const int Segment = GemmRowTriples.Segment;
+
+    /// <summary>
+    /// C[0..m, j0..j1] (+)= A · B[j0..j1, :]ᵀ with A row-major [m,k]; B in plain rows, or with
+    /// <paramref name="rowTriples"/> in the <see cref="GemmRowTriples"/> layout (then <paramref name="j0"/> is a multiple of 3).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RunRange(in GemmArgs g, int j0, int j1)
+    public static void RunRange(in GemmArgs g, int j0, int j1, bool rowTriples = false)
     {
         nint k = g.K;
         int m = g.M;
+        // Within a triple: the distance between its rows, and how far one segment of eight moves along them.
+        nint rowStep = rowTriples ? Segment : g.Ldb;
+        nint segmentStep = rowTriples ? 3 * Segment : Segment;
         int j = j0;
         for (; j + 3 <= j1; j += 3)
         {
@@ -30,15 +40,16 @@ internal static unsafe class GemmSmallMDot
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
-                Dot4x3(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+                Dot4x3(k, g.A + (i * g.Lda), g.Lda, b, rowStep, segmentStep, c + (i * g.Ldc), g.Ldc, g.Accumulate);
             }
 
             for (; i < m; i++)
             {
-                Dot1x3(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+                Dot1x3(k, g.A + (i * g.Lda), b, rowStep, segmentStep, c + (i * g.Ldc), g.Accumulate);
             }
         }
 
+        // The last rows (fewer than three) are plain rows in both layouts.
         for (; j < j1; j++)
         {
             float* b = g.B + (j * g.Ldb);
@@ -46,40 +57,42 @@ internal static unsafe class GemmSmallMDot
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
-                Dot4x1(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+                Dot4x1(k, g.A + (i * g.Lda), g.Lda, b, c + (i * g.Ldc), g.Ldc, g.Accumulate);
             }
 
             for (; i < m; i++)
             {
-                Dot1x1(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+                Dot1x1(k, g.A + (i * g.Lda), b, c + (i * g.Ldc), g.Accumulate);
             }
         }
     }
 
-    // C[4, 3] (+)= A[4, k] · B[3, k]ᵀ: 12 accumulators vectorised over k, reduced at the end.
+    // C[4, 3] (+)= A[4, k] · B[3, k]ᵀ: 12 accumulators vectorised over k, reduced at the end. B row r's segment s
+    // (values 8s..8s+7) is at b + r·rowStep + s·segmentStep.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x3(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    private static void Dot4x3(nint k, float* a, nint lda, float* b, nint rowStep, nint segmentStep, float* c, nint ldc, bool accumulate)
     {
         float* a0 = a;
         float* a1 = a + (1 * lda);
         float* a2 = a + (2 * lda);
         float* a3 = a + (3 * lda);
         float* b0 = b;
-        float* b1 = b + (1 * ldb);
-        float* b2 = b + (2 * ldb);
+        float* b1 = b + rowStep;
+        float* b2 = b + (2 * rowStep);
         Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
         Vector256<float> s10 = Vector256<float>.Zero; Vector256<float> s11 = Vector256<float>.Zero; Vector256<float> s12 = Vector256<float>.Zero;
         Vector256<float> s20 = Vector256<float>.Zero; Vector256<float> s21 = Vector256<float>.Zero; Vector256<float> s22 = Vector256<float>.Zero;
         Vector256<float> s30 = Vector256<float>.Zero; Vector256<float> s31 = Vector256<float>.Zero; Vector256<float> s32 = Vector256<float>.Zero;
         nint p = 0;
-        for (; p + 8 <= k; p += 8)
+        nint q = 0; // segment offset in B
+        for (; p + 8 <= k; p += 8, q += segmentStep)
         {
-            Sse.Prefetch0(b0 + p + PrefetchDistance);
-            Sse.Prefetch0(b1 + p + PrefetchDistance);
-            Sse.Prefetch0(b2 + p + PrefetchDistance);
-            Vector256<float> y0 = Vector256.Load(b0 + p);
-            Vector256<float> y1 = Vector256.Load(b1 + p);
-            Vector256<float> y2 = Vector256.Load(b2 + p);
+            Sse.Prefetch0(b0 + q + PrefetchDistance);
+            Sse.Prefetch0(b1 + q + PrefetchDistance);
+            Sse.Prefetch0(b2 + q + PrefetchDistance);
+            Vector256<float> y0 = Vector256.Load(b0 + q);
+            Vector256<float> y1 = Vector256.Load(b1 + q);
+            Vector256<float> y2 = Vector256.Load(b2 + q);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -101,9 +114,9 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
-            Vector256<float> y1 = Avx.MaskLoad(b1 + p, tailMask);
-            Vector256<float> y2 = Avx.MaskLoad(b2 + p, tailMask);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + q, tailMask);
+            Vector256<float> y1 = Avx.MaskLoad(b1 + q, tailMask);
+            Vector256<float> y2 = Avx.MaskLoad(b2 + q, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -136,24 +149,25 @@ internal static unsafe class GemmSmallMDot
         Put(c + (3 * ldc) + 2, Vector256.Sum(s32), accumulate);
     }
 
-    // C[1, 3] (+)= A[1, k] · B[3, k]ᵀ: 3 accumulators vectorised over k, reduced at the end.
+    // C[1, 3] (+)= A[1, k] · B[3, k]ᵀ: 3 accumulators vectorised over k, reduced at the end; B as for Dot4x3.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x3(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    private static void Dot1x3(nint k, float* a, float* b, nint rowStep, nint segmentStep, float* c, bool accumulate)
     {
         float* a0 = a;
         float* b0 = b;
-        float* b1 = b + (1 * ldb);
-        float* b2 = b + (2 * ldb);
+        float* b1 = b + rowStep;
+        float* b2 = b + (2 * rowStep);
         Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
         nint p = 0;
-        for (; p + 8 <= k; p += 8)
+        nint q = 0; // segment offset in B
+        for (; p + 8 <= k; p += 8, q += segmentStep)
         {
-            Sse.Prefetch0(b0 + p + PrefetchDistance);
-            Sse.Prefetch0(b1 + p + PrefetchDistance);
-            Sse.Prefetch0(b2 + p + PrefetchDistance);
-            Vector256<float> y0 = Vector256.Load(b0 + p);
-            Vector256<float> y1 = Vector256.Load(b1 + p);
-            Vector256<float> y2 = Vector256.Load(b2 + p);
+            Sse.Prefetch0(b0 + q + PrefetchDistance);
+            Sse.Prefetch0(b1 + q + PrefetchDistance);
+            Sse.Prefetch0(b2 + q + PrefetchDistance);
+            Vector256<float> y0 = Vector256.Load(b0 + q);
+            Vector256<float> y1 = Vector256.Load(b1 + q);
+            Vector256<float> y2 = Vector256.Load(b2 + q);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -163,9 +177,9 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
-            Vector256<float> y1 = Avx.MaskLoad(b1 + p, tailMask);
-            Vector256<float> y2 = Avx.MaskLoad(b2 + p, tailMask);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + q, tailMask);
+            Vector256<float> y1 = Avx.MaskLoad(b1 + q, tailMask);
+            Vector256<float> y2 = Avx.MaskLoad(b2 + q, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -179,7 +193,7 @@ internal static unsafe class GemmSmallMDot
 
     // C[4, 1] (+)= A[4, k] · B[1, k]ᵀ: 4 accumulators vectorised over k, reduced at the end.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x1(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    private static void Dot4x1(nint k, float* a, nint lda, float* b, float* c, nint ldc, bool accumulate)
     {
         float* a0 = a;
         float* a1 = a + (1 * lda);
@@ -226,7 +240,7 @@ internal static unsafe class GemmSmallMDot
 
     // C[1, 1] (+)= A[1, k] · B[1, k]ᵀ: 1 accumulators vectorised over k, reduced at the end.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x1(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    private static void Dot1x1(nint k, float* a, float* b, float* c, bool accumulate)
     {
         float* a0 = a;
         float* b0 = b;

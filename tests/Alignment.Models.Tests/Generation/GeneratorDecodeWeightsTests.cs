@@ -5,10 +5,10 @@ using static Alignment.Models.Tests.Generation.GenerationTestModels;
 namespace Alignment.Models.Tests.Generation;
 
 /// <summary>
-/// <see cref="GenerationOptions.TransposeWeights"/>: the transposed copies give the same generations, live only for
-/// the call, and are taken from the weights as they are when the call starts.
+/// <see cref="GenerationOptions.TransposeWeights"/> (the decode copies of <see cref="DecodeWeightsScope"/>): the copies
+/// give the same generations, live only for the call, and are taken from the weights as they are when the call starts.
 /// </summary>
-public class GeneratorTransposedWeightsTests
+public class GeneratorDecodeWeightsTests
 {
     [Fact]
     public void SameTokensAndLogProbabilities_WithAndWithoutTransposedWeights()
@@ -34,7 +34,7 @@ public class GeneratorTransposedWeightsTests
         var layers = Conv1DLayers(model);
         Generator.Generate(model, Prompts(model.Config.VocabSize, 2, 4), new GenerationOptions { MaxNewTokens = 3 });
 
-        Assert.All(layers, layer => Assert.False(layer.HasTransposedWeight));
+        Assert.All(layers, layer => Assert.False(layer.HasDecodeWeight));
         using var scope = TensorScope.Begin();
         var logits = model.Forward(new IntTensor([1, 2, 3, 4], 1, 4));
         logits.Sum().Backward();
@@ -50,7 +50,7 @@ public class GeneratorTransposedWeightsTests
 
         Assert.Throws<OperationCanceledException>(() =>
             Generator.Generate(model, Prompts(model.Config.VocabSize, 2, 4), new GenerationOptions { MaxNewTokens = 3 }, cancelled.Token));
-        Assert.All(Conv1DLayers(model), layer => Assert.False(layer.HasTransposedWeight));
+        Assert.All(Conv1DLayers(model), layer => Assert.False(layer.HasDecodeWeight));
     }
 
     [Fact]
@@ -91,10 +91,10 @@ public class GeneratorTransposedWeightsTests
             expected = layer.Forward(x).ToArray();
         }
 
-        layer.AttachTransposedWeight();
+        layer.AttachDecodeWeight();
         try
         {
-            Assert.True(layer.HasTransposedWeight);
+            Assert.True(layer.HasDecodeWeight);
             using (Tensor.NoGrad())
             {
                 var actual = layer.Forward(x).ToArray();
@@ -109,10 +109,29 @@ public class GeneratorTransposedWeightsTests
         }
         finally
         {
-            layer.DetachTransposedWeight();
+            layer.DetachDecodeWeight();
         }
 
-        Assert.False(layer.HasTransposedWeight);
+        Assert.False(layer.HasDecodeWeight);
+    }
+
+    [Fact]
+    public void Conv1DForward_WithCopyAttached_ReadsTheWeightForMoreRowsThanTheCopyTakes()
+    {
+        var random = new RandomGenerator(7);
+        var layer = new Conv1D(13, 37, random, std: 0.5f);
+        var x = Tensor.RandomNormal(random, 0f, 1f, 3, 7, 13); // 21 rows: more than DecodeWeight.MaxRows
+        using var noGrad = Tensor.NoGrad();
+        var expected = layer.Forward(x).ToArray();
+        layer.AttachDecodeWeight();
+        try
+        {
+            Assert.Equal(expected, layer.Forward(x).ToArray());
+        }
+        finally
+        {
+            layer.DetachDecodeWeight();
+        }
     }
 
     private static List<Conv1D> Conv1DLayers(Gpt2LanguageModel model) =>

@@ -1,0 +1,67 @@
+using Alignment.NN;
+
+namespace Alignment.Tests.NN;
+
+public class DecodeWeightTests
+{
+    [Fact]
+    public void Linear_EqualsLinearWithTheTransposedWeightBitForBit_KeepingTheLeadingShape()
+    {
+        var random = new RandomGenerator(3);
+        var weight = Tensor.RandomNormal(random, 0f, 1f, 29, 40); // [in, out]
+        var bias = Tensor.RandomNormal(random, 0f, 1f, 40);
+        var x = Tensor.RandomNormal(random, 0f, 1f, 2, 5, 29); // 10 rows
+        using var noGrad = Tensor.NoGrad();
+        using var decode = DecodeWeight.FromInOut(weight);
+        var transposed = weight.Transpose(0, 1).Contiguous();
+
+        var y = decode.Linear(x, bias);
+        var withoutBias = decode.Linear(x, null);
+
+        Assert.Equal([2, 5, 40], y.Shape.ToArray());
+        Assert.Equal(Tensor.Linear(x, transposed, bias).ToArray(), y.ToArray());
+        Assert.Equal(Tensor.Linear(x, transposed).ToArray(), withoutBias.ToArray());
+        Assert.Equal(29, decode.InFeatures);
+        Assert.Equal(40, decode.OutFeatures);
+    }
+
+    [Fact]
+    public void Accepts_AtMostMaxRowsWithTheInputFeatures()
+    {
+        var weight = Tensor.Zeros(6, 4);
+        using var decode = DecodeWeight.FromInOut(weight);
+
+        Assert.True(decode.Accepts(Tensor.Zeros(DecodeWeight.MaxRows, 6)));
+        Assert.True(decode.Accepts(Tensor.Zeros(6)));
+        Assert.False(decode.Accepts(Tensor.Zeros(DecodeWeight.MaxRows + 1, 6)));
+        Assert.False(decode.Accepts(Tensor.Zeros(2, 5)));
+        Assert.Throws<ArgumentException>(() => decode.Linear(Tensor.Zeros(DecodeWeight.MaxRows + 1, 6), null));
+        Assert.Throws<ArgumentException>(() => decode.Linear(Tensor.Zeros(2, 6), Tensor.Zeros(5)));
+    }
+
+    [Fact]
+    public void Linear_RefusesToRunWhereItWouldHaveToRecordAGradient_AndAfterDispose()
+    {
+        var decode = DecodeWeight.FromInOut(Tensor.Zeros(3, 2));
+        var x = Tensor.Zeros(1, 3);
+        x.RequiresGrad = true;
+
+        var error = Assert.Throws<InvalidOperationException>(() => decode.Linear(x, null));
+        Assert.Contains("NoGrad", error.Message);
+        decode.Dispose();
+        decode.Dispose();
+        using var noGrad = Tensor.NoGrad();
+        Assert.Throws<ObjectDisposedException>(() => decode.Linear(Tensor.Zeros(1, 3), null));
+    }
+
+    [Fact]
+    public void FromInOut_TakesTheValuesAtTheTimeOfTheCopy()
+    {
+        var weight = Tensor.Full(1f, 8, 3);
+        using var decode = DecodeWeight.FromInOut(weight);
+        weight.Span.Fill(2f);
+        using var noGrad = Tensor.NoGrad();
+
+        Assert.Equal([8f, 8f, 8f], decode.Linear(Tensor.Full(1f, 1, 8), null).ToArray());
+    }
+}

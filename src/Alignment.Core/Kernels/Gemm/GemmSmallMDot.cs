@@ -87,12 +87,7 @@ internal static unsafe class GemmSmallMDot
         nint q = 0; // segment offset in B
         for (; p + 8 <= k; p += 8, q += segmentStep)
         {
-            Sse.Prefetch0(b0 + q + PrefetchDistance);
-            Sse.Prefetch0(b1 + q + PrefetchDistance);
-            Sse.Prefetch0(b2 + q + PrefetchDistance);
-            Vector256<float> y0 = Vector256.Load(b0 + q);
-            Vector256<float> y1 = Vector256.Load(b1 + q);
-            Vector256<float> y2 = Vector256.Load(b2 + q);
+            LoadSegments(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -162,12 +157,7 @@ internal static unsafe class GemmSmallMDot
         nint q = 0; // segment offset in B
         for (; p + 8 <= k; p += 8, q += segmentStep)
         {
-            Sse.Prefetch0(b0 + q + PrefetchDistance);
-            Sse.Prefetch0(b1 + q + PrefetchDistance);
-            Sse.Prefetch0(b2 + q + PrefetchDistance);
-            Vector256<float> y0 = Vector256.Load(b0 + q);
-            Vector256<float> y1 = Vector256.Load(b1 + q);
-            Vector256<float> y2 = Vector256.Load(b2 + q);
+            LoadSegments(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -262,6 +252,18 @@ internal static unsafe class GemmSmallMDot
         }
 
         Put(c + 0, Vector256.Sum(s00), accumulate);
+    }
+
+    // The segment at offset q of each of the three B rows, and a prefetch of each row 16 KiB further on.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadSegments(float* b0, float* b1, float* b2, nint q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2)
+    {
+        Sse.Prefetch0(b0 + q + PrefetchDistance);
+        Sse.Prefetch0(b1 + q + PrefetchDistance);
+        Sse.Prefetch0(b2 + q + PrefetchDistance);
+        y0 = Vector256.Load(b0 + q);
+        y1 = Vector256.Load(b1 + q);
+        y2 = Vector256.Load(b2 + q);
     }
 
     // Lanes below count set: masked loads read only the k % 8 values left (and cannot fault past them).

@@ -1,4 +1,5 @@
 using Alignment.Kernels;
+using Alignment.Tests.Kernels.Reference;
 
 namespace Alignment.Tests.Kernels;
 
@@ -53,7 +54,7 @@ public class GemmRowTriplesTests
             foreach (int n in parallel ? [1000, 97] : Widths)
             {
                 var rng = new Random(HashCode.Combine(k, n));
-                float[] w = Fill(rng, k * n);
+                float[] w = TestData.Uniform(rng, k * n, -1, 1);
                 int kp = GemmRowTriples.PaddedLength(k);
                 float[] packed = new float[n * kp];
                 Array.Fill(packed, float.NaN);
@@ -117,19 +118,19 @@ public class GemmRowTriplesTests
     private static void Check(int m, int n, int k, bool withBias, int threads)
     {
         var rng = new Random(HashCode.Combine(m, n, k, withBias));
-        float[] a = Fill(rng, m * k);
-        float[] w = Fill(rng, k * n);
-        float[] bias = withBias ? Fill(rng, n) : [];
+        float[] a = TestData.Uniform(rng, m * k, -1, 1);
+        float[] w = TestData.Uniform(rng, k * n, -1, 1);
+        float[] bias = withBias ? TestData.Uniform(rng, n, -1, 1) : [];
         float[] wt = new float[n * k];
         TransposeKernels.Transpose(w, k, n, wt);
         int kp = GemmRowTriples.PaddedLength(k);
         float[] packed = new float[n * kp];
         Pack(w, k, n, packed, parallel: false);
 
-        float[] c = Fill(rng, m * n);
+        float[] c = TestData.Uniform(rng, m * n, -1, 1);
         Gemm.MultiplyRowTriples(m, n, k, a, packed, bias, c, threads);
 
-        float[] plain = Fill(rng, m * n);
+        float[] plain = TestData.Uniform(rng, m * n, -1, 1);
         if (withBias)
         {
             Gemm.MultiplyWithBias(false, true, m, n, k, a, k, wt, k, bias, plain, n, Gemm.DefaultBackend, 1);
@@ -159,16 +160,5 @@ public class GemmRowTriplesTests
         {
             GemmRowTriples.PackTransposed(source, k, n, destination, parallel);
         }
-    }
-
-    private static float[] Fill(Random rng, int length)
-    {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = (float)((rng.NextDouble() * 2) - 1);
-        }
-
-        return values;
     }
 }

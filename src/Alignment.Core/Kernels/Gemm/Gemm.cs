@@ -83,10 +83,7 @@ internal static class Gemm
         GemmBackend backend, int threads)
     {
         Validate(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-        if (bias.Length < n)
-        {
-            GemmThrow.TooShort(nameof(bias), n);
-        }
+        CheckLength(bias.Length, n, nameof(bias));
 
         RequireSupported(backend);
         if (m == 0 || n == 0)

@@ -17,22 +17,24 @@ done
 import json, re, sys, statistics as st
 n, out = int(sys.argv[1]), sys.argv[2]
 keys = {'train': ('train', 'tokens_per_s', 'tok/s'), 'rm-pair': ('reward_pairwise', 'pairs_per_s', 'pairs/s'),
-        'sample': ('sample_kv', 'new_tokens_per_s', 'new tok/s')}
+        'sample': ('sample_kv', 'new_tokens_per_s', 'new tok/s'),
+        # Not the same definition: our decode weights in bfloat16 against PyTorch's float32 sampling.
+        'sample-bf16': ('sample_kv', 'new_tokens_per_s', 'new tok/s, bf16 decode weights vs PyTorch fp32')}
 ours, torch = {}, {}
 for i in range(1, n + 1):
     for line in open(f'{out}/ours{i}.txt'):
-        m = re.match(r'^(\S+)\s+(train|rm-pair|sample)\s+([\d.]+)', line)
+        m = re.match(r'^(\S+)\s+(train|rm-pair|sample-bf16|sample)\s+([\d.]+)', line)
         if m:
             ours.setdefault((m.group(1), m.group(2)), []).append(float(m.group(3)))
     for r in json.load(open(f'{out}/torch{i}.json'))['results']:
         for measure, (section, field, _) in keys.items():
             torch.setdefault((r['config'], measure), []).append(r[section][field])
-print(f"{'config':10s} {'measure':8s} {'ours':>10s} {'PyTorch':>10s} {'ratio':>6s}   unit (medians of {n} alternated runs; per-run ratios)")
+print(f"{'config':10s} {'measure':11s} {'ours':>10s} {'PyTorch':>10s} {'ratio':>6s}   unit (medians of {n} alternated runs; per-run ratios)")
 for key, values in ours.items():
     ref = torch.get(key, [])
     if not ref:
         continue
     o, t = st.median(values), st.median(ref)
     runs = ' '.join(f'{a / b:.2f}' for a, b in zip(values, ref))
-    print(f"{key[0]:10s} {key[1]:8s} {o:10.3f} {t:10.3f} {o / t:6.2f}   {keys[key[1]][2]}  ({runs})")
+    print(f"{key[0]:10s} {key[1]:11s} {o:10.3f} {t:10.3f} {o / t:6.2f}   {keys[key[1]][2]}  ({runs})")
 PY

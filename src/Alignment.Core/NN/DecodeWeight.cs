@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Alignment.Kernels;
 
 namespace Alignment.NN;
@@ -5,20 +6,24 @@ namespace Alignment.NN;
 /// <summary>
 /// A read-only copy of a linear layer's weight laid out for products with few rows, as in decoding: the rows of
 /// Wᵀ [out, in] in the <see cref="GemmRowTriples"/> layout (three rows read as one stream), in a buffer from the tensor
-/// pool. <see cref="Linear"/> gives the same values, summed in the same order, as <see cref="Tensor.Linear"/> with Wᵀ
-/// on at most <see cref="MaxRows"/> rows. The copy does not follow later changes of the weight; <see cref="Dispose"/>
-/// returns its buffer to the pool.
+/// pool, as float32 or as bfloat16 (half the bytes to stream; each value rounded to nearest even).
+/// <see cref="Linear"/> gives the same values, summed in the same order, as <see cref="Tensor.Linear"/> with Wᵀ on at
+/// most <see cref="MaxRows"/> rows, for the float32 copy; for the bfloat16 copy, the values that product gives for the
+/// weight rounded to bfloat16 (the sums are float32 in both). The copy does not follow later changes of the weight;
+/// <see cref="Dispose"/> returns its buffer to the pool.
 /// </summary>
 internal sealed class DecodeWeight : IDisposable
 {
-    // The packed values, [out, kp] as storage only: the row-triples layout is not a plain matrix.
+    // The packed values, as storage only: the row-triples layout is not a plain matrix. Float32: [out, kp] floats;
+    // bfloat16: out·kp bit patterns, two to a float, in [out, kp / 2] floats (kp is a multiple of 8).
     private Tensor? _packed;
 
-    private DecodeWeight(Tensor packed, int inFeatures, int outFeatures)
+    private DecodeWeight(Tensor packed, int inFeatures, int outFeatures, bool bfloat16)
     {
         _packed = packed;
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
+        IsBFloat16 = bfloat16;
     }
 
     /// <summary>The most rows (product of the input's leading dimensions) <see cref="Linear"/> takes.</summary>
@@ -33,11 +38,25 @@ internal sealed class DecodeWeight : IDisposable
     /// <summary>Output features (the weight's out dimension).</summary>
     public int OutFeatures { get; }
 
+    /// <summary>Whether the copy holds bfloat16 values (else float32).</summary>
+    public bool IsBFloat16 { get; }
+
     /// <summary>Copies a weight stored [in, out] (the x·W form of Hugging Face's Conv1D).</summary>
     /// <param name="weight">The weight, 2-D.</param>
+    /// <param name="bfloat16">Whether to store bfloat16 values. The default value is false (float32).</param>
     /// <returns>The copy; dispose it to return its buffer.</returns>
     /// <exception cref="PlatformNotSupportedException">The machine lacks AVX2 or FMA (<see cref="IsSupported"/>).</exception>
-    public static unsafe DecodeWeight FromInOut(Tensor weight)
+    public static DecodeWeight FromInOut(Tensor weight, bool bfloat16 = false) => Create(weight, transposed: true, bfloat16);
+
+    /// <summary>Copies a weight stored [out, in] (the x·Wᵀ form of <see cref="NN.Linear"/>, or a tied embedding [vocabulary, hidden]).</summary>
+    /// <param name="weight">The weight, 2-D.</param>
+    /// <param name="bfloat16">Whether to store bfloat16 values. The default value is false (float32).</param>
+    /// <returns>The copy; dispose it to return its buffer.</returns>
+    /// <exception cref="PlatformNotSupportedException">The machine lacks AVX2 or FMA (<see cref="IsSupported"/>).</exception>
+    public static DecodeWeight FromOutIn(Tensor weight, bool bfloat16 = false) => Create(weight, transposed: false, bfloat16);
+
+    // transposed: the weight is [in, out] (its transpose is laid out); else [out, in] (its rows are).
+    private static unsafe DecodeWeight Create(Tensor weight, bool transposed, bool bfloat16)
     {
         ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rank != 2)
@@ -50,17 +69,31 @@ internal sealed class DecodeWeight : IDisposable
             throw new PlatformNotSupportedException("The decode weight layout needs AVX2 and FMA.");
         }
 
-        int inFeatures = weight.Shape[0];
-        int outFeatures = weight.Shape[1];
+        int inFeatures = transposed ? weight.Shape[0] : weight.Shape[1];
+        int outFeatures = transposed ? weight.Shape[1] : weight.Shape[0];
         int paddedLength = GemmRowTriples.PaddedLength(inFeatures);
         var w = weight.Contiguous();
-        var packed = Tensor.EmptyUnscoped([outFeatures, paddedLength]);
+        var packed = Tensor.EmptyUnscoped([outFeatures, bfloat16 ? paddedLength / 2 : paddedLength]);
         fixed (float* source = w.Span, destination = packed.Span)
         {
-            GemmRowTriples.PackTransposed(source, inFeatures, outFeatures, destination, parallel: true);
+            switch (transposed, bfloat16)
+            {
+                case (true, false):
+                    GemmRowTriples.PackTransposed(source, inFeatures, outFeatures, destination, parallel: true);
+                    break;
+                case (true, true):
+                    GemmRowTriples.PackTransposedBFloat16(source, inFeatures, outFeatures, (ushort*)destination, parallel: true);
+                    break;
+                case (false, false):
+                    GemmRowTriples.PackRows(source, outFeatures, inFeatures, destination, parallel: true);
+                    break;
+                default:
+                    GemmRowTriples.PackRowsBFloat16(source, outFeatures, inFeatures, (ushort*)destination, parallel: true);
+                    break;
+            }
         }
 
-        return new DecodeWeight(packed, inFeatures, outFeatures);
+        return new DecodeWeight(packed, inFeatures, outFeatures, bfloat16);
     }
 
     /// <summary>Whether <see cref="Linear"/> takes <paramref name="input"/>: [..., in] with at most <see cref="MaxRows"/> rows.</summary>
@@ -98,7 +131,16 @@ internal sealed class DecodeWeight : IDisposable
         shape[^1] = OutFeatures;
         var y = Tensor.Empty(shape);
         ReadOnlySpan<float> b = bias is null ? default : bias.Contiguous().Span;
-        Gemm.MultiplyRowTriples(rows, OutFeatures, InFeatures, x.Span, packed.Span, b, y.Span, Environment.ProcessorCount);
+        int threads = Environment.ProcessorCount;
+        if (IsBFloat16)
+        {
+            Gemm.MultiplyRowTriples(rows, OutFeatures, InFeatures, x.Span, MemoryMarshal.Cast<float, ushort>(packed.Span), b, y.Span, threads);
+        }
+        else
+        {
+            Gemm.MultiplyRowTriples(rows, OutFeatures, InFeatures, x.Span, packed.Span, b, y.Span, threads);
+        }
+
         return y;
     }
 

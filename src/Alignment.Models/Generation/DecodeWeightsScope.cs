@@ -5,21 +5,31 @@ namespace Alignment.Models.Generation;
 
 /// <summary>
 /// Attaches a decode copy of the weight (<see cref="Conv1D.AttachDecodeWeight"/>) to every <see cref="Conv1D"/> of a
-/// model for the duration of a generation call (see <see cref="GenerationOptions.TransposeWeights"/>), and detaches
-/// them all when disposed. On a machine without AVX2 and FMA it attaches none (<see cref="DecodeWeight.IsSupported"/>).
+/// model for the duration of a generation call (see <see cref="GenerationOptions.TransposeWeights"/>), and with bfloat16
+/// copies also one of the output projection (<see cref="Gpt2LanguageModel.AttachDecodeHead"/>); detaches them all when
+/// disposed. On a machine without AVX2 and FMA it attaches none (<see cref="DecodeWeight.IsSupported"/>).
 /// </summary>
 internal sealed class DecodeWeightsScope : IDisposable
 {
+    private readonly Gpt2LanguageModel _model;
     private readonly List<Conv1D> _layers;
 
-    public DecodeWeightsScope(Module root)
+    public DecodeWeightsScope(Gpt2LanguageModel model, DecodeWeightPrecision precision)
     {
-        _layers = DecodeWeight.IsSupported ? [.. root.NamedModules().Select(m => m.Module).OfType<Conv1D>()] : [];
+        _model = model;
+        _layers = DecodeWeight.IsSupported ? [.. model.NamedModules().Select(m => m.Module).OfType<Conv1D>()] : [];
+        bool bfloat16 = precision == DecodeWeightPrecision.BFloat16;
         try
         {
             foreach (var layer in _layers)
             {
-                layer.AttachDecodeWeight();
+                layer.AttachDecodeWeight(bfloat16);
+            }
+
+            // A float32 copy of the head would read no fewer bytes than the embedding itself, which is already [V, C].
+            if (bfloat16 && DecodeWeight.IsSupported)
+            {
+                model.AttachDecodeHead(bfloat16);
             }
         }
         catch
@@ -35,5 +45,7 @@ internal sealed class DecodeWeightsScope : IDisposable
         {
             layer.DetachDecodeWeight();
         }
+
+        _model.DetachDecodeHead();
     }
 }

@@ -64,6 +64,21 @@ public sealed class GenerationOptions
     /// </summary>
     public bool TransposeWeights { get; init; } = true;
 
+    /// <summary>
+    /// What the decode copies of <see cref="TransposeWeights"/> hold. <see cref="Generation.DecodeWeightPrecision.BFloat16"/>
+    /// rounds every Conv1D weight to bfloat16 (to nearest, ties to even) in its copy, and also copies the tied token
+    /// embedding, rounded, for the logits: a decode step then reads half the bytes, which is what bounds it (gpt2-124M,
+    /// 8 prompts, 64 new tokens: about 1.5× the new tokens per second of float32 copies; see BENCHMARKS.md). Products of
+    /// more than 16 rows (the prefill's transformer) still read the float32 weights, and every sum, logit and
+    /// log-probability is float32; but the products of at most 16 rows use weights each off by up to 2⁻⁹ of its size,
+    /// so the log-probabilities move a little and sampled tokens can differ from float32 decoding. Suits rollouts whose
+    /// log-probabilities are recomputed by a training forward (as PPO does), not parity checks. Needs
+    /// <see cref="TransposeWeights"/>; on a machine without AVX2 and FMA nothing is copied and decoding is float32. The
+    /// copies take half the memory of float32 ones, plus half the embedding's (77 MB for GPT-2 124M). The default value
+    /// is <see cref="Generation.DecodeWeightPrecision.Float32"/>.
+    /// </summary>
+    public DecodeWeightPrecision DecodeWeightPrecision { get; init; } = DecodeWeightPrecision.Float32;
+
     /// <summary>Seed of the sampling generator; the same seed, model and prompts give the same tokens. The default value is 0.</summary>
     public ulong Seed { get; init; }
 
@@ -116,6 +131,15 @@ public sealed class GenerationOptions
         if (PadTokenId is < 0)
         {
             errors.Add(Format("PadTokenId must not be negative (got {0}).", PadTokenId.Value));
+        }
+
+        if (!Enum.IsDefined(DecodeWeightPrecision))
+        {
+            errors.Add(Format("DecodeWeightPrecision must be Float32 or BFloat16 (got {0}).", (int)DecodeWeightPrecision));
+        }
+        else if (DecodeWeightPrecision != DecodeWeightPrecision.Float32 && !TransposeWeights)
+        {
+            errors.Add(Format("DecodeWeightPrecision {0} needs TransposeWeights = true (the precision is that of the decode copies).", DecodeWeightPrecision));
         }
 
         if (errors.Count > 0)

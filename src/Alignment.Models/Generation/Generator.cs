@@ -15,9 +15,10 @@ namespace Alignment.Models.Generation;
 /// Sampling uses one <see cref="RandomGenerator"/> seeded with <see cref="GenerationOptions.Seed"/> and draws one number
 /// per row per step, in row order, also for rows that have finished: a row's draws do not depend on when other rows stop.
 /// With <see cref="GenerationOptions.TransposeWeights"/> (the default) every Conv1D weight is copied, transposed and
-/// laid out for decoding, at the start of the call and decoded from; the copies are dropped when the call ends, also
-/// when it throws, and so is the key/value cache, whose buffers go back to the tensor pool for the next call of the
-/// same size. A call changes the model's state while it runs (training flags, these copies): do not use the model from
+/// laid out for decoding, at the start of the call and decoded from (with
+/// <see cref="GenerationOptions.DecodeWeightPrecision"/> = BFloat16, rounded, and the output projection too); the
+/// copies are dropped when the call ends, also when it throws, and so is the key/value cache, whose buffers go back to
+/// the tensor pool for the next call of the same size. A call changes the model's state while it runs (training flags, these copies): do not use the model from
 /// another thread meanwhile.
 /// </remarks>
 public static class Generator
@@ -42,7 +43,7 @@ public static class Generator
         var random = new RandomGenerator(options.Seed);
         using var evaluation = new EvaluationModeScope(model);
         using var noGrad = Tensor.NoGrad();
-        using var decodeWeights = options.TransposeWeights ? new DecodeWeightsScope(model) : null;
+        using var decodeWeights = options.TransposeWeights ? new DecodeWeightsScope(model, options.DecodeWeightPrecision) : null;
         using var cache = model.CreateCache(state.BatchSize, state.Width);
         var decodeIds = new IntTensor(state.BatchSize, 1);
         var decodePositions = new IntTensor(state.BatchSize, 1);

@@ -55,7 +55,8 @@ public sealed class Conv1D : Module
     /// <param name="x">Input.</param>
     /// <returns>[..., out].</returns>
     /// <remarks>With a decode copy attached, gradients off and at most <see cref="DecodeWeight.MaxRows"/> rows, the
-    /// product reads the copy; the result is the same product, summed in a different order.</remarks>
+    /// product reads the copy; the result is the same product, summed in a different order (and, for a bfloat16 copy,
+    /// with the weight rounded).</remarks>
     public Tensor Forward(Tensor x) =>
         _decodeWeight is { } decode && !GradMode.Enabled && decode.Accepts(x)
             ? decode.Linear(x, Bias)
@@ -69,11 +70,12 @@ public sealed class Conv1D : Module
     /// that <see cref="Forward"/> reads while gradients are off. The copy does not follow later changes of
     /// <see cref="Weight"/>: detach it before the weight changes.
     /// </summary>
+    /// <param name="bfloat16">Whether the copy holds the weight rounded to bfloat16. The default value is false (float32).</param>
     /// <exception cref="PlatformNotSupportedException">The machine lacks AVX2 or FMA (<see cref="DecodeWeight.IsSupported"/>).</exception>
-    internal void AttachDecodeWeight()
+    internal void AttachDecodeWeight(bool bfloat16 = false)
     {
         DetachDecodeWeight();
-        _decodeWeight = DecodeWeight.FromInOut(Weight);
+        _decodeWeight = DecodeWeight.FromInOut(Weight, bfloat16);
     }
 
     /// <summary>Drops the decode copy (its buffer goes back to the pool); <see cref="Forward"/> reads the weight again.</summary>

@@ -9,6 +9,9 @@ namespace Alignment.Models.Gpt2;
 /// </summary>
 public sealed class Gpt2LanguageModel : Module
 {
+    // The tied embedding [V, C] in the decode layout, copied by AttachDecodeHead; null when none is attached.
+    private DecodeWeight? _decodeHead;
+
     /// <summary>Creates a randomly initialised model.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="seed">Seed for initialisation and dropout. The default value is 0.</param>
@@ -51,7 +54,36 @@ public sealed class Gpt2LanguageModel : Module
     /// <summary>Projects hidden states [..., C] to logits [..., V] with the tied embedding.</summary>
     /// <param name="hidden">Hidden states.</param>
     /// <returns>Logits.</returns>
-    public Tensor ComputeLogits(Tensor hidden) => Tensor.Linear(hidden, Transformer.TokenEmbedding.Weight);
+    /// <remarks>During a generation call with bfloat16 decode weights
+    /// (<see cref="Generation.GenerationOptions.DecodeWeightPrecision"/>), products of at most
+    /// <see cref="DecodeWeight.MaxRows"/> rows with gradients off read a bfloat16 copy of the embedding instead.</remarks>
+    public Tensor ComputeLogits(Tensor hidden) =>
+        _decodeHead is { } decode && !GradMode.Enabled && decode.Accepts(hidden)
+            ? decode.Linear(hidden, bias: null)
+            : Tensor.Linear(hidden, Transformer.TokenEmbedding.Weight);
+
+    /// <summary>Whether a decode copy of the output projection is attached.</summary>
+    internal bool HasDecodeHead => _decodeHead is not null;
+
+    /// <summary>
+    /// Copies the tied embedding into a buffer (from the tensor pool) laid out for products with few rows, that
+    /// <see cref="ComputeLogits"/> reads while gradients are off. The copy does not follow later changes of the
+    /// embedding: detach it before the weights change.
+    /// </summary>
+    /// <param name="bfloat16">Whether the copy holds the embedding rounded to bfloat16.</param>
+    /// <exception cref="PlatformNotSupportedException">The machine lacks AVX2 or FMA (<see cref="DecodeWeight.IsSupported"/>).</exception>
+    internal void AttachDecodeHead(bool bfloat16)
+    {
+        DetachDecodeHead();
+        _decodeHead = DecodeWeight.FromOutIn(Transformer.TokenEmbedding.Weight, bfloat16);
+    }
+
+    /// <summary>Drops the decode copy of the output projection (its buffer goes back to the pool).</summary>
+    internal void DetachDecodeHead()
+    {
+        _decodeHead?.Dispose();
+        _decodeHead = null;
+    }
 
     /// <summary>A cache sized for this model; dispose it when done, so that its buffers go back to the tensor pool.</summary>
     /// <param name="batch">Batch size.</param>

@@ -1,3 +1,4 @@
+using Alignment.IO;
 using Alignment.NN;
 
 namespace Alignment.Tests.NN;
@@ -23,6 +24,42 @@ public class DecodeWeightTests
         Assert.Equal(Tensor.Linear(x, transposed).ToArray(), withoutBias.ToArray());
         Assert.Equal(29, decode.InFeatures);
         Assert.Equal(40, decode.OutFeatures);
+    }
+
+    [Fact]
+    public void FromOutIn_EqualsLinearWithTheWeightBitForBit()
+    {
+        var random = new RandomGenerator(4);
+        var weight = Tensor.RandomNormal(random, 0f, 1f, 40, 29); // [out, in]
+        var bias = Tensor.RandomNormal(random, 0f, 1f, 40);
+        var x = Tensor.RandomNormal(random, 0f, 1f, 3, 29);
+        using var noGrad = Tensor.NoGrad();
+        using var decode = DecodeWeight.FromOutIn(weight);
+
+        Assert.Equal(Tensor.Linear(x, weight, bias).ToArray(), decode.Linear(x, bias).ToArray());
+        Assert.Equal((29, 40, false), (decode.InFeatures, decode.OutFeatures, decode.IsBFloat16));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BFloat16Copies_EqualFloat32CopiesOfTheRoundedWeightBitForBit(bool inOut)
+    {
+        var random = new RandomGenerator(5);
+        var weight = Tensor.RandomNormal(random, 0f, 1f, 35, 61);
+        var rounded = Tensor.FromArray(weight.ToArray().Select(v => BitConverter.UInt32BitsToSingle((uint)BFloat16.FromSingle(v) << 16)).ToArray(), 35, 61);
+        var bias = Tensor.RandomNormal(random, 0f, 1f, inOut ? 61 : 35);
+        var x = Tensor.RandomNormal(random, 0f, 1f, 2, 7, inOut ? 35 : 61); // 14 rows
+        using var noGrad = Tensor.NoGrad();
+        using var bfloat16 = inOut ? DecodeWeight.FromInOut(weight, bfloat16: true) : DecodeWeight.FromOutIn(weight, bfloat16: true);
+        using var float32 = inOut ? DecodeWeight.FromInOut(rounded) : DecodeWeight.FromOutIn(rounded);
+        using var unrounded = inOut ? DecodeWeight.FromInOut(weight) : DecodeWeight.FromOutIn(weight);
+
+        var y = bfloat16.Linear(x, bias);
+
+        Assert.True(bfloat16.IsBFloat16);
+        Assert.Equal(float32.Linear(x, bias).ToArray(), y.ToArray());
+        Assert.NotEqual(unrounded.Linear(x, bias).ToArray(), y.ToArray());
     }
 
     [Fact]

@@ -18,7 +18,23 @@ public class GenerationOptionsTests
         Assert.Null(options.PadTokenId);
         Assert.Equal(0, options.ResolvedPadTokenId);
         Assert.Equal(0UL, options.Seed);
+        Assert.True(options.TransposeWeights);
+        Assert.Equal(DecodeWeightPrecision.Float32, options.DecodeWeightPrecision);
         options.Validate();
+    }
+
+    [Fact]
+    public void Validate_BFloat16DecodeWeights_NeedTheCopies_AndUnknownPrecisionsAreRejected()
+    {
+        new GenerationOptions { DecodeWeightPrecision = DecodeWeightPrecision.BFloat16 }.Validate();
+        new GenerationOptions { DecodeWeightPrecision = DecodeWeightPrecision.Float32, TransposeWeights = false }.Validate();
+
+        var withoutCopies = Assert.Throws<ArgumentException>(
+            new GenerationOptions { DecodeWeightPrecision = DecodeWeightPrecision.BFloat16, TransposeWeights = false }.Validate);
+        var unknown = Assert.Throws<ArgumentException>(new GenerationOptions { DecodeWeightPrecision = (DecodeWeightPrecision)7 }.Validate);
+
+        Assert.Contains("DecodeWeightPrecision BFloat16 needs TransposeWeights = true", withoutCopies.Message);
+        Assert.Contains("DecodeWeightPrecision must be Float32 or BFloat16 (got 7).", unknown.Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Alignment.IO;
 using Alignment.Models.Generation;
 using Alignment.Models.Gpt2;
 using static Alignment.Models.Tests.Generation.GenerationTestModels;
@@ -6,7 +7,8 @@ namespace Alignment.Models.Tests.Generation;
 
 /// <summary>
 /// <see cref="GenerationOptions.TransposeWeights"/> (the decode copies of <see cref="DecodeWeightsScope"/>): the copies
-/// give the same generations, live only for the call, and are taken from the weights as they are when the call starts.
+/// give the same generations, live only for the call, and are taken from the weights as they are when the call starts;
+/// bfloat16 copies (<see cref="GenerationOptions.DecodeWeightPrecision"/>) compute with the weights rounded.
 /// </summary>
 public class GeneratorDecodeWeightsTests
 {
@@ -131,6 +133,85 @@ public class GeneratorDecodeWeightsTests
         finally
         {
             layer.DetachDecodeWeight();
+        }
+    }
+
+    [Fact]
+    public void BFloat16Copies_GiveTheFloat32Generation_OfWeightsAlreadyRoundedToBFloat16()
+    {
+        var model = GenerationTestModels.Random(seed: 25);
+        RoundToBFloat16(model, includeEmbedding: true);
+        var prompts = Prompts(model.Config.VocabSize, 10, 7, 3, 9);
+        var float32 = Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = 12, Seed = 6 });
+
+        var bfloat16 = Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = 12, Seed = 6, DecodeWeightPrecision = DecodeWeightPrecision.BFloat16 });
+
+        // Rounding is then the identity, and the products add the same terms in the same order: equal bit for bit.
+        Assert.Equal(float32.Sequences.Data, bfloat16.Sequences.Data);
+        Assert.Equal(float32.LogProbabilities.ToArray(), bfloat16.LogProbabilities.ToArray());
+    }
+
+    [Fact]
+    public void BFloat16Copies_AlsoRoundTheOutputProjection_AndAreDetachedAfterTheCall()
+    {
+        var model = GenerationTestModels.Random(seed: 26);
+        RoundToBFloat16(model, includeEmbedding: false);
+        var prompts = Prompts(model.Config.VocabSize, 11, 7, 3);
+        var options = new GenerationOptions { MaxNewTokens = 6, DoSample = false };
+        var float32 = Generator.Generate(model, prompts, options);
+
+        var bfloat16 = Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = 6, DoSample = false, DecodeWeightPrecision = DecodeWeightPrecision.BFloat16 });
+
+        // Only the embedding is not yet in bfloat16, so the difference comes from the rounded copy of the output projection.
+        Assert.NotEqual(float32.LogProbabilities.ToArray(), bfloat16.LogProbabilities.ToArray());
+        Assert.False(model.HasDecodeHead);
+        Assert.All(Conv1DLayers(model), layer => Assert.False(layer.HasDecodeWeight));
+    }
+
+    [Fact]
+    public void BFloat16Copies_StayCloseToFloat32_AndAreDetachedWhenTheCallThrows()
+    {
+        var model = GenerationTestModels.Random(seed: 27);
+        var prompts = Prompts(model.Config.VocabSize, 12, 6, 6, 2);
+        var float32 = Generator.Generate(model, prompts, new GenerationOptions { MaxNewTokens = 10, DoSample = false });
+        var options = new GenerationOptions { MaxNewTokens = 10, DoSample = false, DecodeWeightPrecision = DecodeWeightPrecision.BFloat16 };
+
+        var bfloat16 = Generator.Generate(model, prompts, options);
+
+        // A random model with peaked outputs: the rounding (relative 2⁻⁹ per weight) moves log-probabilities a little
+        // and changes no greedy choice.
+        Assert.Equal(float32.Sequences.Data, bfloat16.Sequences.Data);
+        var expected = float32.LogProbabilities.ToArray();
+        var actual = bfloat16.LogProbabilities.ToArray();
+        Assert.NotEqual(expected, actual);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            AssertClose(expected[i], actual[i], 2e-2, $"log-probability {i}");
+        }
+
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => Generator.Generate(model, prompts, options, cancelled.Token));
+        Assert.False(model.HasDecodeHead);
+        Assert.All(Conv1DLayers(model), layer => Assert.False(layer.HasDecodeWeight));
+    }
+
+    // Rounds every Conv1D weight (and the tied embedding) to its nearest bfloat16 value, in place.
+    private static void RoundToBFloat16(Gpt2LanguageModel model, bool includeEmbedding)
+    {
+        var weights = Conv1DLayers(model).Select(layer => layer.Weight).ToList();
+        if (includeEmbedding)
+        {
+            weights.Add(model.Transformer.TokenEmbedding.Weight);
+        }
+
+        foreach (var weight in weights)
+        {
+            var values = weight.Span;
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = BitConverter.UInt32BitsToSingle((uint)BFloat16.FromSingle(values[i]) << 16);
+            }
         }
     }
 

@@ -103,8 +103,22 @@ internal static class Gemm
     /// <paramref name="bias"/> adds none. The same sums, in the same order, as the plain op(B) = Bᵀ product. Only for
     /// m ≤ <see cref="GemmSmallM.MaxRows"/>, on a machine with AVX2 and FMA.
     /// </summary>
-    internal static unsafe void MultiplyRowTriples(int m, int n, int k,
-        ReadOnlySpan<float> a, ReadOnlySpan<float> packedB, ReadOnlySpan<float> bias, Span<float> c, int threads)
+    internal static void MultiplyRowTriples(int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> packedB, ReadOnlySpan<float> bias, Span<float> c, int threads) =>
+        MultiplyRowTriples(m, n, k, a, packedB, bias, c, threads, GemmBLayout.RowTriples);
+
+    /// <summary>
+    /// The row-triples product with B's values stored as bfloat16 bit patterns (n·kp of them, see
+    /// <see cref="GemmRowTriples.PackTransposedBFloat16"/>): each is widened to float32 exactly as it is read, and the
+    /// sums, in float32, are the ones the float32 layout gives for those widened values.
+    /// </summary>
+    internal static void MultiplyRowTriples(int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<ushort> packedB, ReadOnlySpan<float> bias, Span<float> c, int threads) =>
+        MultiplyRowTriples(m, n, k, a, packedB, bias, c, threads, GemmBLayout.RowTriplesBFloat16);
+
+    private static unsafe void MultiplyRowTriples<T>(int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<T> packedB, ReadOnlySpan<float> bias, Span<float> c, int threads, GemmBLayout layout)
+        where T : unmanaged
     {
         CheckDimensions(m, n, k);
         if (m > GemmSmallM.MaxRows)
@@ -127,10 +141,12 @@ internal static class Gemm
             return;
         }
 
-        fixed (float* pa = a, pb = packedB, pc = c, pbias = bias)
+        fixed (float* pa = a, pc = c, pbias = bias)
+        fixed (T* pb = packedB)
         {
-            var g = new GemmArgs(false, true, m, n, k, pa, k, pb, paddedLength, pc, n, accumulate: false, bias.IsEmpty ? null : pbias);
-            Run(g, GemmBackend.Vector256, threads, rowTriples: true);
+            // GemmArgs carries B as float*; the layout tells the kernel what is stored there.
+            var g = new GemmArgs(false, true, m, n, k, pa, k, (float*)pb, paddedLength, pc, n, accumulate: false, bias.IsEmpty ? null : pbias);
+            Run(g, GemmBackend.Vector256, threads, layout);
         }
     }
 
@@ -285,8 +301,9 @@ internal static class Gemm
         }
     }
 
-    // rowTriples: B in the GemmRowTriples layout (callers ensure op(B) = Bᵀ, m ≤ GemmSmallM.MaxRows, a vector backend).
-    private static unsafe void Run(in GemmArgs problem, GemmBackend backend, int threads, bool rowTriples = false)
+    // layout: how B is stored; the row-triples layouts only with op(B) = Bᵀ, m ≤ GemmSmallM.MaxRows and a vector backend
+    // (the callers ensure it).
+    private static unsafe void Run(in GemmArgs problem, GemmBackend backend, int threads, GemmBLayout layout = GemmBLayout.Plain)
     {
         // Only the packed kernels add a bias as they store; the others start from a C filled with it.
         GemmArgs g = problem.Bias != null && (problem.K == 0 || backend == GemmBackend.Scalar || problem.M <= GemmSmallM.MaxRows)
@@ -314,7 +331,7 @@ internal static class Gemm
         int useThreads = (long)g.M * g.N * g.K >= ParallelWork ? threads : 1;
         if (g.M <= GemmSmallM.MaxRows)
         {
-            GemmSmallM.Run(g, useThreads, rowTriples);
+            GemmSmallM.Run(g, useThreads, layout);
         }
         else if (backend == GemmBackend.Vector512)
         {

@@ -4,7 +4,7 @@ namespace Alignment.Kernels;
 /// Products with few rows (m ≤ <see cref="MaxRows"/>, e.g. decode-time x·W) are bound by streaming B once:
 /// no A panels, no B packing. op(B) = B [k,n] goes to <see cref="GemmSmallMRows"/> (B rows broadcast-FMA'd
 /// into C rows, vectorised over n), op(B) = Bᵀ with B [n,k] to <see cref="GemmSmallMDot"/> (dot products
-/// vectorised over k; B in plain rows or in the <see cref="GemmRowTriples"/> layout). op(A) = Aᵀ is first copied into
+/// vectorised over k; B in plain rows or in the <see cref="GemmRowTriples"/> layout, float32 or bfloat16). op(A) = Aᵀ is first copied into
 /// a small row-major [m,k] buffer. Threads split n.
 /// </summary>
 internal static unsafe class GemmSmallM
@@ -16,8 +16,8 @@ internal static unsafe class GemmSmallM
     // Columns per thread chunk are multiples of this (NN: whole 16-float steps; NT: triples of B rows).
     private const int ColumnUnit = 16;
 
-    /// <summary>The product; with <paramref name="rowTriples"/> (op(B) = Bᵀ only), B is in the <see cref="GemmRowTriples"/> layout with Ldb = kp.</summary>
-    public static void Run(in GemmArgs g, int threads, bool rowTriples = false)
+    /// <summary>The product; B stored as <paramref name="layout"/> says (the row-triples layouts only with op(B) = Bᵀ).</summary>
+    public static void Run(in GemmArgs g, int threads, GemmBLayout layout = GemmBLayout.Plain)
     {
         GemmArgs args = g;
         if (g.TransA)
@@ -35,23 +35,23 @@ internal static unsafe class GemmSmallM
         int chunks = Math.Min(threads * perThread, units);
         if (chunks <= 1)
         {
-            RunRange(args, 0, g.N, rowTriples);
+            RunRange(args, 0, g.N, layout);
             return;
         }
 
         WorkerTeam.Shared.For(chunks, t =>
         {
             (int start, int end) = GemmPartition.Range(units, chunks, t);
-            RunRange(args, start * unit, Math.Min(end * unit, args.N), rowTriples);
+            RunRange(args, start * unit, Math.Min(end * unit, args.N), layout);
         });
     }
 
     // Chunks of the NT form start on multiples of three: on whole triples of the row-triples layout.
-    private static void RunRange(in GemmArgs g, int j0, int j1, bool rowTriples)
+    private static void RunRange(in GemmArgs g, int j0, int j1, GemmBLayout layout)
     {
         if (g.TransB)
         {
-            GemmSmallMDot.RunRange(g, j0, j1, rowTriples);
+            GemmSmallMDot.RunRange(g, j0, j1, layout);
         }
         else
         {

@@ -9,60 +9,81 @@ namespace Alignment.Kernels;
 /// two rows. Rows of B are streamed once, in order, three at a time, with software prefetch 16 KiB
 /// ahead; the few rows of A stay in cache. B is either plain rows <see cref="GemmArgs.Ldb"/> apart or in the
 /// <see cref="GemmRowTriples"/> layout (each three rows interleaved by segments of eight, so the three are read as
-/// one sequential stream); the kernels below take where a triple's rows and next segments lie as two distances.
+/// one sequential stream), of float32 or bfloat16 values (<see cref="IDecodeElement{T}"/>, widened to float32 as they
+/// are loaded; the sums are float32 either way). The kernels below take where a triple's rows and next segments lie
+/// as two distances.
 /// </summary>
 internal static unsafe class GemmSmallMDot
 {
-    // Floats ahead of the current position of each of the three streamed B rows (16 KiB): with rows laid
+    // Bytes ahead of the current position of each of the three streamed B rows (16 KiB): with rows laid
     // out one after another this reaches the triples that come next. A constant so that it folds into the
     // addressing mode and costs no register.
-    private const int PrefetchDistance = 4096;
+    private const int PrefetchBytes = 16384;
 
     private const int Segment = GemmRowTriples.Segment;
 
     /// <summary>
-    /// C[0..m, j0..j1] (+)= A · B[j0..j1, :]ᵀ with A row-major [m,k]; B in plain rows, or with
-    /// <paramref name="rowTriples"/> in the <see cref="GemmRowTriples"/> layout (then <paramref name="j0"/> is a multiple of 3).
+    /// C[0..m, j0..j1] (+)= A · B[j0..j1, :]ᵀ with A row-major [m,k]; B in plain float32 rows, or in the
+    /// <see cref="GemmRowTriples"/> layout of float32 or bfloat16 values (then <paramref name="j0"/> is a multiple of 3,
+    /// and for bfloat16 <see cref="GemmArgs.B"/> holds the address of the bfloat16 values).
     /// </summary>
+    public static void RunRange(in GemmArgs g, int j0, int j1, GemmBLayout layout)
+    {
+        switch (layout)
+        {
+            case GemmBLayout.RowTriples:
+                RunRange<float, Float32Element>(g, j0, j1, Segment, 3 * Segment);
+                break;
+            case GemmBLayout.RowTriplesBFloat16:
+                RunRange<ushort, BFloat16Element>(g, j0, j1, Segment, 3 * Segment);
+                break;
+            default:
+                RunRange<float, Float32Element>(g, j0, j1, g.Ldb, Segment);
+                break;
+        }
+    }
+
+    // Within a triple of B rows: rowStep is the distance between its rows, segmentStep how far one segment of eight
+    // moves along them.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RunRange(in GemmArgs g, int j0, int j1, bool rowTriples = false)
+    private static void RunRange<T, TElement>(in GemmArgs g, int j0, int j1, nint rowStep, nint segmentStep)
+        where T : unmanaged
+        where TElement : IDecodeElement<T>
     {
         nint k = g.K;
         int m = g.M;
-        // Within a triple: the distance between its rows, and how far one segment of eight moves along them.
-        nint rowStep = rowTriples ? Segment : g.Ldb;
-        nint segmentStep = rowTriples ? 3 * Segment : Segment;
+        T* bStart = (T*)g.B;
         int j = j0;
         for (; j + 3 <= j1; j += 3)
         {
-            float* b = g.B + (j * g.Ldb);
+            T* b = bStart + (j * g.Ldb);
             float* c = g.C + j;
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
-                Dot4x3(k, g.A + (i * g.Lda), g.Lda, b, rowStep, segmentStep, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+                Dot4x3<T, TElement>(k, g.A + (i * g.Lda), g.Lda, b, rowStep, segmentStep, c + (i * g.Ldc), g.Ldc, g.Accumulate);
             }
 
             for (; i < m; i++)
             {
-                Dot1x3(k, g.A + (i * g.Lda), b, rowStep, segmentStep, c + (i * g.Ldc), g.Accumulate);
+                Dot1x3<T, TElement>(k, g.A + (i * g.Lda), b, rowStep, segmentStep, c + (i * g.Ldc), g.Accumulate);
             }
         }
 
         // The last rows (fewer than three) are plain rows in both layouts.
         for (; j < j1; j++)
         {
-            float* b = g.B + (j * g.Ldb);
+            T* b = bStart + (j * g.Ldb);
             float* c = g.C + j;
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
-                Dot4x1(k, g.A + (i * g.Lda), g.Lda, b, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+                Dot4x1<T, TElement>(k, g.A + (i * g.Lda), g.Lda, b, c + (i * g.Ldc), g.Ldc, g.Accumulate);
             }
 
             for (; i < m; i++)
             {
-                Dot1x1(k, g.A + (i * g.Lda), b, c + (i * g.Ldc), g.Accumulate);
+                Dot1x1<T, TElement>(k, g.A + (i * g.Lda), b, c + (i * g.Ldc), g.Accumulate);
             }
         }
     }
@@ -70,15 +91,17 @@ internal static unsafe class GemmSmallMDot
     // C[4, 3] (+)= A[4, k] · B[3, k]ᵀ: 12 accumulators vectorised over k, reduced at the end. B row r's segment s
     // (values 8s..8s+7) is at b + r·rowStep + s·segmentStep.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x3(nint k, float* a, nint lda, float* b, nint rowStep, nint segmentStep, float* c, nint ldc, bool accumulate)
+    private static void Dot4x3<T, TElement>(nint k, float* a, nint lda, T* b, nint rowStep, nint segmentStep, float* c, nint ldc, bool accumulate)
+        where T : unmanaged
+        where TElement : IDecodeElement<T>
     {
         float* a0 = a;
         float* a1 = a + (1 * lda);
         float* a2 = a + (2 * lda);
         float* a3 = a + (3 * lda);
-        float* b0 = b;
-        float* b1 = b + rowStep;
-        float* b2 = b + (2 * rowStep);
+        T* b0 = b;
+        T* b1 = b + rowStep;
+        T* b2 = b + (2 * rowStep);
         Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
         Vector256<float> s10 = Vector256<float>.Zero; Vector256<float> s11 = Vector256<float>.Zero; Vector256<float> s12 = Vector256<float>.Zero;
         Vector256<float> s20 = Vector256<float>.Zero; Vector256<float> s21 = Vector256<float>.Zero; Vector256<float> s22 = Vector256<float>.Zero;
@@ -87,7 +110,7 @@ internal static unsafe class GemmSmallMDot
         nint q = 0; // segment offset in B
         for (; p + 8 <= k; p += 8, q += segmentStep)
         {
-            LoadSegments(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
+            LoadSegments<T, TElement>(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -109,9 +132,9 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = Avx.MaskLoad(b0 + q, tailMask);
-            Vector256<float> y1 = Avx.MaskLoad(b1 + q, tailMask);
-            Vector256<float> y2 = Avx.MaskLoad(b2 + q, tailMask);
+            Vector256<float> y0 = TElement.LoadMasked(b0 + q, tailMask);
+            Vector256<float> y1 = TElement.LoadMasked(b1 + q, tailMask);
+            Vector256<float> y2 = TElement.LoadMasked(b2 + q, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -146,18 +169,20 @@ internal static unsafe class GemmSmallMDot
 
     // C[1, 3] (+)= A[1, k] · B[3, k]ᵀ: 3 accumulators vectorised over k, reduced at the end; B as for Dot4x3.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x3(nint k, float* a, float* b, nint rowStep, nint segmentStep, float* c, bool accumulate)
+    private static void Dot1x3<T, TElement>(nint k, float* a, T* b, nint rowStep, nint segmentStep, float* c, bool accumulate)
+        where T : unmanaged
+        where TElement : IDecodeElement<T>
     {
         float* a0 = a;
-        float* b0 = b;
-        float* b1 = b + rowStep;
-        float* b2 = b + (2 * rowStep);
+        T* b0 = b;
+        T* b1 = b + rowStep;
+        T* b2 = b + (2 * rowStep);
         Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
         nint p = 0;
         nint q = 0; // segment offset in B
         for (; p + 8 <= k; p += 8, q += segmentStep)
         {
-            LoadSegments(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
+            LoadSegments<T, TElement>(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -167,9 +192,9 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = Avx.MaskLoad(b0 + q, tailMask);
-            Vector256<float> y1 = Avx.MaskLoad(b1 + q, tailMask);
-            Vector256<float> y2 = Avx.MaskLoad(b2 + q, tailMask);
+            Vector256<float> y0 = TElement.LoadMasked(b0 + q, tailMask);
+            Vector256<float> y1 = TElement.LoadMasked(b1 + q, tailMask);
+            Vector256<float> y2 = TElement.LoadMasked(b2 + q, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -183,13 +208,15 @@ internal static unsafe class GemmSmallMDot
 
     // C[4, 1] (+)= A[4, k] · B[1, k]ᵀ: 4 accumulators vectorised over k, reduced at the end.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x1(nint k, float* a, nint lda, float* b, float* c, nint ldc, bool accumulate)
+    private static void Dot4x1<T, TElement>(nint k, float* a, nint lda, T* b, float* c, nint ldc, bool accumulate)
+        where T : unmanaged
+        where TElement : IDecodeElement<T>
     {
         float* a0 = a;
         float* a1 = a + (1 * lda);
         float* a2 = a + (2 * lda);
         float* a3 = a + (3 * lda);
-        float* b0 = b;
+        T* b0 = b;
         Vector256<float> s00 = Vector256<float>.Zero;
         Vector256<float> s10 = Vector256<float>.Zero;
         Vector256<float> s20 = Vector256<float>.Zero;
@@ -197,7 +224,7 @@ internal static unsafe class GemmSmallMDot
         nint p = 0;
         for (; p + 8 <= k; p += 8)
         {
-            Vector256<float> y0 = Vector256.Load(b0 + p);
+            Vector256<float> y0 = TElement.Load(b0 + p);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             Vector256<float> x1 = Vector256.Load(a1 + p);
@@ -211,7 +238,7 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
+            Vector256<float> y0 = TElement.LoadMasked(b0 + p, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             Vector256<float> x1 = Avx.MaskLoad(a1 + p, tailMask);
@@ -230,15 +257,17 @@ internal static unsafe class GemmSmallMDot
 
     // C[1, 1] (+)= A[1, k] · B[1, k]ᵀ: 1 accumulators vectorised over k, reduced at the end.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x1(nint k, float* a, float* b, float* c, bool accumulate)
+    private static void Dot1x1<T, TElement>(nint k, float* a, T* b, float* c, bool accumulate)
+        where T : unmanaged
+        where TElement : IDecodeElement<T>
     {
         float* a0 = a;
-        float* b0 = b;
+        T* b0 = b;
         Vector256<float> s00 = Vector256<float>.Zero;
         nint p = 0;
         for (; p + 8 <= k; p += 8)
         {
-            Vector256<float> y0 = Vector256.Load(b0 + p);
+            Vector256<float> y0 = TElement.Load(b0 + p);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
         }
@@ -246,7 +275,7 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
+            Vector256<float> y0 = TElement.LoadMasked(b0 + p, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
         }
@@ -254,16 +283,18 @@ internal static unsafe class GemmSmallMDot
         Put(c + 0, Vector256.Sum(s00), accumulate);
     }
 
-    // The segment at offset q of each of the three B rows, and a prefetch of each row 16 KiB further on.
+    // The segment at offset q of each of the three B rows, as float32, and a prefetch of each row 16 KiB further on.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LoadSegments(float* b0, float* b1, float* b2, nint q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2)
+    private static void LoadSegments<T, TElement>(T* b0, T* b1, T* b2, nint q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2)
+        where T : unmanaged
+        where TElement : IDecodeElement<T>
     {
-        Sse.Prefetch0(b0 + q + PrefetchDistance);
-        Sse.Prefetch0(b1 + q + PrefetchDistance);
-        Sse.Prefetch0(b2 + q + PrefetchDistance);
-        y0 = Vector256.Load(b0 + q);
-        y1 = Vector256.Load(b1 + q);
-        y2 = Vector256.Load(b2 + q);
+        Sse.Prefetch0((byte*)(b0 + q) + PrefetchBytes);
+        Sse.Prefetch0((byte*)(b1 + q) + PrefetchBytes);
+        Sse.Prefetch0((byte*)(b2 + q) + PrefetchBytes);
+        y0 = TElement.Load(b0 + q);
+        y1 = TElement.Load(b1 + q);
+        y2 = TElement.Load(b2 + q);
     }
 
     // Lanes below count set: masked loads read only the k % 8 values left (and cannot fault past them).

@@ -1,3 +1,4 @@
+using Alignment.IO;
 using Alignment.Kernels;
 using Alignment.Tests.Kernels.Reference;
 
@@ -71,6 +72,96 @@ public class GemmRowTriplesTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PackRows_EqualsPackTransposedOfTheTranspose(bool parallel)
+    {
+        foreach (int k in parallel ? [300, 1001] : Depths)
+        {
+            foreach (int n in parallel ? [1000, 97] : Widths)
+            {
+                var rng = new Random(HashCode.Combine(k, n, 1));
+                float[] w = TestData.Uniform(rng, k * n, -1, 1);
+                float[] wt = new float[n * k];
+                TransposeKernels.Transpose(w, k, n, wt);
+                float[] expected = new float[n * GemmRowTriples.PaddedLength(k)];
+                float[] packed = new float[expected.Length];
+                Array.Fill(packed, float.NaN);
+
+                Pack(w, k, n, expected, parallel: false);
+                PackRows(wt, n, k, packed, parallel);
+
+                Assert.Equal(expected, packed);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PackBFloat16_RoundsEveryValueOfTheFloat32Layout(bool parallel)
+    {
+        foreach (int k in parallel ? [300, 1001] : Depths)
+        {
+            foreach (int n in parallel ? [1000, 97] : Widths)
+            {
+                var rng = new Random(HashCode.Combine(k, n, 2));
+                float[] w = TestData.Uniform(rng, k * n, -1, 1);
+                float[] wt = new float[n * k];
+                TransposeKernels.Transpose(w, k, n, wt);
+                float[] float32 = new float[n * GemmRowTriples.PaddedLength(k)];
+                Pack(w, k, n, float32, parallel: false);
+                ushort[] expected = float32.Select(BFloat16.FromSingle).ToArray();
+
+                Assert.Equal(expected, PackBFloat16(w, k, n, parallel));
+                Assert.Equal(expected, PackRowsBFloat16(wt, n, k, parallel));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    public void MultiplyRowTriples_OnBFloat16_EqualsTheFloat32ProductOfTheRoundedWeightBitForBit(bool withBias, int threads)
+    {
+        foreach (int m in new[] { 1, 3, 4, 5, 8, 13, 16 })
+        {
+            foreach ((int k, int n) in threads == 1
+                ? new[] { 1, 7, 8, 33, 257 }.SelectMany(k => new[] { 1, 2, 3, 4, 7, 33, 130 }.Select(n => (k, n)))
+                : [(301, 3001), (768, 1000)])
+            {
+                var rng = new Random(HashCode.Combine(m, n, k, withBias));
+                float[] a = TestData.Uniform(rng, m * k, -1, 1);
+                float[] w = TestData.Uniform(rng, k * n, -1, 1);
+                float[] bias = withBias ? TestData.Uniform(rng, n, -1, 1) : [];
+                float[] rounded = w.Select(v => Widen(BFloat16.FromSingle(v))).ToArray();
+                float[] float32 = new float[n * GemmRowTriples.PaddedLength(k)];
+                Pack(rounded, k, n, float32, parallel: false);
+                float[] expected = new float[m * n];
+                Gemm.MultiplyRowTriples(m, n, k, a, float32, bias, expected, 1);
+
+                float[] c = TestData.Uniform(rng, m * n, -1, 1);
+                Gemm.MultiplyRowTriples(m, n, k, a, PackBFloat16(w, k, n, parallel: false), bias, c, threads);
+
+                Assert.Equal(expected, c);
+            }
+        }
+    }
+
+    [Fact]
+    public void MultiplyRowTriples_OnBFloat16_RejectsTooManyRowsAndShortBuffers()
+    {
+        float[] a = new float[17 * 8];
+        ushort[] packed = new ushort[3 * 8];
+        float[] c = new float[17 * 3];
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MultiplyRowTriples(17, 3, 8, a, packed, default, c, 1));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, packed.AsSpan(0, 23), default, c, 1));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, packed, new float[2], c, 1));
     }
 
     [Theory]
@@ -161,4 +252,40 @@ public class GemmRowTriplesTests
             GemmRowTriples.PackTransposed(source, k, n, destination, parallel);
         }
     }
+
+    private static unsafe void PackRows(float[] b, int n, int k, float[] packed, bool parallel)
+    {
+        fixed (float* source = b, destination = packed)
+        {
+            GemmRowTriples.PackRows(source, n, k, destination, parallel);
+        }
+    }
+
+    private static unsafe ushort[] PackBFloat16(float[] w, int k, int n, bool parallel)
+    {
+        ushort[] packed = new ushort[n * GemmRowTriples.PaddedLength(k)];
+        Array.Fill(packed, (ushort)0xFFFF);
+        fixed (float* source = w)
+        fixed (ushort* destination = packed)
+        {
+            GemmRowTriples.PackTransposedBFloat16(source, k, n, destination, parallel);
+        }
+
+        return packed;
+    }
+
+    private static unsafe ushort[] PackRowsBFloat16(float[] b, int n, int k, bool parallel)
+    {
+        ushort[] packed = new ushort[n * GemmRowTriples.PaddedLength(k)];
+        Array.Fill(packed, (ushort)0xFFFF);
+        fixed (float* source = b)
+        fixed (ushort* destination = packed)
+        {
+            GemmRowTriples.PackRowsBFloat16(source, n, k, destination, parallel);
+        }
+
+        return packed;
+    }
+
+    private static float Widen(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
 }

@@ -1,3 +1,5 @@
+using Alignment.Models.Generation;
+using Alignment.Models.Gpt2;
 using Alignment.Models.Heads;
 using Alignment.Models.Tokenization;
 using Alignment.Trainers.Data;
@@ -40,5 +42,18 @@ internal static class ReadmeQuickStart
             var loss = Tensor.LogSigmoid(Tensor.MatMul(x, w)).Mean();
             loss.Backward();
         }
+    }
+
+    public static void Generation()
+    {
+        var policy = Gpt2LanguageModel.FromPretrained("gpt2");
+        var tokenizer = ByteLevelBpeTokenizer.FromFiles("gpt2/vocab.json", "gpt2/merges.txt");
+        var rollouts = Generator.Generate(policy, tokenizer, ["The movie was", "I think that"], new GenerationOptions
+        {
+            MaxNewTokens = 64, Temperature = 0.7f, TopP = 0.9f, Seed = 1,
+            StopTokenIds = [tokenizer.EndOfTextId!.Value],
+            DecodeWeightPrecision = DecodeWeightPrecision.BFloat16,
+        });
+        GC.KeepAlive(rollouts);
     }
 }

@@ -32,23 +32,32 @@ internal static unsafe class GemmSmallMDot
         switch (layout)
         {
             case GemmBLayout.RowTriples:
-                RunRange<float, Float32Element>(g, j0, j1, Segment, 3 * Segment);
+                RunRange<float, Float32Element, OneStream>(g, j0, j1, Segment, 3 * Segment);
                 break;
             case GemmBLayout.RowTriplesBFloat16:
-                RunRange<ushort, BFloat16Element>(g, j0, j1, Segment, 3 * Segment);
+                RunRange<ushort, BFloat16Element, OneStream>(g, j0, j1, Segment, 3 * Segment);
                 break;
             default:
-                RunRange<float, Float32Element>(g, j0, j1, g.Ldb, Segment);
+                RunRange<float, Float32Element, ThreeStreams>(g, j0, j1, g.Ldb, Segment);
                 break;
         }
+    }
+
+    // How a triple of B rows is prefetched, as the layout streams it.
+    private interface IStreams
+    {
+        // Ahead of the segments at offset q of the three rows b0, b1, b2.
+        static abstract void Prefetch<T>(T* b0, T* b1, T* b2, nint q)
+            where T : unmanaged;
     }
 
     // Within a triple of B rows: rowStep is the distance between its rows, segmentStep how far one segment of eight
     // moves along them.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunRange<T, TElement>(in GemmArgs g, int j0, int j1, nint rowStep, nint segmentStep)
+    private static void RunRange<T, TElement, TStreams>(in GemmArgs g, int j0, int j1, nint rowStep, nint segmentStep)
         where T : unmanaged
         where TElement : IDecodeElement<T>
+        where TStreams : IStreams
     {
         nint k = g.K;
         int m = g.M;
@@ -61,12 +70,12 @@ internal static unsafe class GemmSmallMDot
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
-                Dot4x3<T, TElement>(k, g.A + (i * g.Lda), g.Lda, b, rowStep, segmentStep, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+                Dot4x3<T, TElement, TStreams>(k, g.A + (i * g.Lda), g.Lda, b, rowStep, segmentStep, c + (i * g.Ldc), g.Ldc, g.Accumulate);
             }
 
             for (; i < m; i++)
             {
-                Dot1x3<T, TElement>(k, g.A + (i * g.Lda), b, rowStep, segmentStep, c + (i * g.Ldc), g.Accumulate);
+                Dot1x3<T, TElement, TStreams>(k, g.A + (i * g.Lda), b, rowStep, segmentStep, c + (i * g.Ldc), g.Accumulate);
             }
         }
 
@@ -91,9 +100,10 @@ internal static unsafe class GemmSmallMDot
     // C[4, 3] (+)= A[4, k] · B[3, k]ᵀ: 12 accumulators vectorised over k, reduced at the end. B row r's segment s
     // (values 8s..8s+7) is at b + r·rowStep + s·segmentStep.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x3<T, TElement>(nint k, float* a, nint lda, T* b, nint rowStep, nint segmentStep, float* c, nint ldc, bool accumulate)
+    private static void Dot4x3<T, TElement, TStreams>(nint k, float* a, nint lda, T* b, nint rowStep, nint segmentStep, float* c, nint ldc, bool accumulate)
         where T : unmanaged
         where TElement : IDecodeElement<T>
+        where TStreams : IStreams
     {
         float* a0 = a;
         float* a1 = a + (1 * lda);
@@ -110,7 +120,7 @@ internal static unsafe class GemmSmallMDot
         nint q = 0; // segment offset in B
         for (; p + 8 <= k; p += 8, q += segmentStep)
         {
-            LoadSegments<T, TElement>(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
+            LoadSegments<T, TElement, TStreams>(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -153,25 +163,17 @@ internal static unsafe class GemmSmallMDot
             s32 = Fma.MultiplyAdd(x3, y2, s32);
         }
 
-        Put(c + 0, Vector256.Sum(s00), accumulate);
-        Put(c + 1, Vector256.Sum(s01), accumulate);
-        Put(c + 2, Vector256.Sum(s02), accumulate);
-        Put(c + (1 * ldc) + 0, Vector256.Sum(s10), accumulate);
-        Put(c + (1 * ldc) + 1, Vector256.Sum(s11), accumulate);
-        Put(c + (1 * ldc) + 2, Vector256.Sum(s12), accumulate);
-        Put(c + (2 * ldc) + 0, Vector256.Sum(s20), accumulate);
-        Put(c + (2 * ldc) + 1, Vector256.Sum(s21), accumulate);
-        Put(c + (2 * ldc) + 2, Vector256.Sum(s22), accumulate);
-        Put(c + (3 * ldc) + 0, Vector256.Sum(s30), accumulate);
-        Put(c + (3 * ldc) + 1, Vector256.Sum(s31), accumulate);
-        Put(c + (3 * ldc) + 2, Vector256.Sum(s32), accumulate);
+        PutColumn(c + 0, ldc, Sums(s00, s10, s20, s30), accumulate);
+        PutColumn(c + 1, ldc, Sums(s01, s11, s21, s31), accumulate);
+        PutColumn(c + 2, ldc, Sums(s02, s12, s22, s32), accumulate);
     }
 
     // C[1, 3] (+)= A[1, k] · B[3, k]ᵀ: 3 accumulators vectorised over k, reduced at the end; B as for Dot4x3.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x3<T, TElement>(nint k, float* a, T* b, nint rowStep, nint segmentStep, float* c, bool accumulate)
+    private static void Dot1x3<T, TElement, TStreams>(nint k, float* a, T* b, nint rowStep, nint segmentStep, float* c, bool accumulate)
         where T : unmanaged
         where TElement : IDecodeElement<T>
+        where TStreams : IStreams
     {
         float* a0 = a;
         T* b0 = b;
@@ -182,7 +184,7 @@ internal static unsafe class GemmSmallMDot
         nint q = 0; // segment offset in B
         for (; p + 8 <= k; p += 8, q += segmentStep)
         {
-            LoadSegments<T, TElement>(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
+            LoadSegments<T, TElement, TStreams>(b0, b1, b2, q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -201,9 +203,10 @@ internal static unsafe class GemmSmallMDot
             s02 = Fma.MultiplyAdd(x0, y2, s02);
         }
 
-        Put(c + 0, Vector256.Sum(s00), accumulate);
-        Put(c + 1, Vector256.Sum(s01), accumulate);
-        Put(c + 2, Vector256.Sum(s02), accumulate);
+        Vector128<float> sums = Sums(s00, s01, s02, s02);
+        Put(c + 0, sums.GetElement(0), accumulate);
+        Put(c + 1, sums.GetElement(1), accumulate);
+        Put(c + 2, sums.GetElement(2), accumulate);
     }
 
     // C[4, 1] (+)= A[4, k] · B[1, k]ᵀ: 4 accumulators vectorised over k, reduced at the end.
@@ -249,10 +252,7 @@ internal static unsafe class GemmSmallMDot
             s30 = Fma.MultiplyAdd(x3, y0, s30);
         }
 
-        Put(c + 0, Vector256.Sum(s00), accumulate);
-        Put(c + (1 * ldc) + 0, Vector256.Sum(s10), accumulate);
-        Put(c + (2 * ldc) + 0, Vector256.Sum(s20), accumulate);
-        Put(c + (3 * ldc) + 0, Vector256.Sum(s30), accumulate);
+        PutColumn(c, ldc, Sums(s00, s10, s20, s30), accumulate);
     }
 
     // C[1, 1] (+)= A[1, k] · B[1, k]ᵀ: 1 accumulators vectorised over k, reduced at the end.
@@ -280,18 +280,17 @@ internal static unsafe class GemmSmallMDot
             s00 = Fma.MultiplyAdd(x0, y0, s00);
         }
 
-        Put(c + 0, Vector256.Sum(s00), accumulate);
+        Put(c + 0, Sums(s00, s00, s00, s00).GetElement(0), accumulate);
     }
 
-    // The segment at offset q of each of the three B rows, as float32, and a prefetch of each row 16 KiB further on.
+    // The segment at offset q of each of the three B rows, as float32, and a prefetch 16 KiB further on.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LoadSegments<T, TElement>(T* b0, T* b1, T* b2, nint q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2)
+    private static void LoadSegments<T, TElement, TStreams>(T* b0, T* b1, T* b2, nint q, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2)
         where T : unmanaged
         where TElement : IDecodeElement<T>
+        where TStreams : IStreams
     {
-        Sse.Prefetch0((byte*)(b0 + q) + PrefetchBytes);
-        Sse.Prefetch0((byte*)(b1 + q) + PrefetchBytes);
-        Sse.Prefetch0((byte*)(b2 + q) + PrefetchBytes);
+        TStreams.Prefetch(b0, b1, b2, q);
         y0 = TElement.Load(b0 + q);
         y1 = TElement.Load(b1 + q);
         y2 = TElement.Load(b2 + q);
@@ -302,6 +301,53 @@ internal static unsafe class GemmSmallMDot
     private static Vector256<float> TailMask(nint count) =>
         Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((int)count)).AsSingle();
 
+    // The sums of the lanes of four vectors: within each 128-bit half the pairs, then the pairs of pairs, then the two
+    // halves added (the order Vector256.Sum takes in .NET 10: these kernels gave the same values bit for bit with it),
+    // in three horizontal adds for all four.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Sums(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3)
+    {
+        Vector256<float> pairs = Avx.HorizontalAdd(Avx.HorizontalAdd(r0, r1), Avx.HorizontalAdd(r2, r3));
+        return pairs.GetLower() + pairs.GetUpper();
+    }
+
+    // The four sums into one column of C, rows ldc apart.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutColumn(float* c, nint ldc, Vector128<float> sums, bool accumulate)
+    {
+        Put(c, sums.GetElement(0), accumulate);
+        Put(c + ldc, sums.GetElement(1), accumulate);
+        Put(c + (2 * ldc), sums.GetElement(2), accumulate);
+        Put(c + (3 * ldc), sums.GetElement(3), accumulate);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put(float* c, float value, bool accumulate) => *c = accumulate ? *c + value : value;
+
+    // Plain rows: three streams, each prefetched.
+    private readonly struct ThreeStreams : IStreams
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Prefetch<T>(T* b0, T* b1, T* b2, nint q)
+            where T : unmanaged
+        {
+            Sse.Prefetch0((byte*)(b0 + q) + PrefetchBytes);
+            Sse.Prefetch0((byte*)(b1 + q) + PrefetchBytes);
+            Sse.Prefetch0((byte*)(b2 + q) + PrefetchBytes);
+        }
+    }
+
+    // Row triples: one stream that moves 24 values a step (96 bytes in float32, 48 in bfloat16), so two 64-byte lines
+    // ahead cover it; a third prefetch per step (one per row, as for plain rows) costs load slots and gains nothing.
+    private readonly struct OneStream : IStreams
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Prefetch<T>(T* b0, T* b1, T* b2, nint q)
+            where T : unmanaged
+        {
+            byte* ahead = (byte*)(b0 + q) + PrefetchBytes;
+            Sse.Prefetch0(ahead);
+            Sse.Prefetch0(ahead + 64);
+        }
+    }
 }

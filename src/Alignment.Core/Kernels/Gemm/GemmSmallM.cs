@@ -4,8 +4,8 @@ namespace Alignment.Kernels;
 /// Products with few rows (m ≤ <see cref="MaxRows"/>, e.g. decode-time x·W) are bound by streaming B once:
 /// no A panels, no B packing. op(B) = B [k,n] goes to <see cref="GemmSmallMRows"/> (B rows broadcast-FMA'd
 /// into C rows, vectorised over n), op(B) = Bᵀ with B [n,k] to <see cref="GemmSmallMDot"/> (dot products
-/// vectorised over k; B in plain rows or in the <see cref="GemmRowTriples"/> layout, float32 or bfloat16). op(A) = Aᵀ is first copied into
-/// a small row-major [m,k] buffer. Threads split n.
+/// vectorised over k; B in plain rows or in the <see cref="GemmRowTriples"/> layout, float32 or bfloat16). op(A) = Aᵀ
+/// is first copied into a small row-major [m,k] buffer. Threads split n.
 /// </summary>
 internal static unsafe class GemmSmallM
 {

@@ -15,9 +15,9 @@ namespace Alignment.Kernels;
 /// </summary>
 internal static unsafe class GemmSmallMDot
 {
-    // Bytes ahead of the current position of each of the three streamed B rows (16 KiB): with rows laid
-    // out one after another this reaches the triples that come next. A constant so that it folds into the
-    // addressing mode and costs no register.
+    // How far ahead of the current position the streamed B rows are prefetched (16 KiB; see ThreeStreams and
+    // OneStream): with rows laid out one after another this reaches the triples that come next. A constant so that it
+    // folds into the addressing mode and costs no register.
     private const int PrefetchBytes = 16384;
 
     private const int Segment = GemmRowTriples.Segment;

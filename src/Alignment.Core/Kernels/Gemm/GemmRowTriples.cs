@@ -69,14 +69,7 @@ internal static unsafe class GemmRowTriples
     {
         int paddedLength = PaddedLength(k);
         int groups = k / Segment;
-        int chunks = parallel ? KernelParallel.ChunkCount(groups, (long)k * n) : 1;
-        KernelParallel.For(groups, chunks, (g0, g1) =>
-        {
-            for (int g = g0; g < g1; g++)
-            {
-                PackGroup<T, TElement>(w, n, g * Segment, paddedLength, dst);
-            }
-        });
+        ForEach(groups, (long)k * n, parallel, g => PackGroup<T, TElement>(w, n, g * Segment, paddedLength, dst));
 
         // The last rows of w (fewer than eight), then the padding.
         for (int p = groups * Segment; p < paddedLength; p++)
@@ -155,15 +148,11 @@ internal static unsafe class GemmRowTriples
     {
         int paddedLength = PaddedLength(k);
         int triples = n / Group;
-        int chunks = parallel ? KernelParallel.ChunkCount(triples, (long)k * n) : 1;
-        KernelParallel.For(triples, chunks, (t0, t1) =>
+        ForEach(triples, (long)k * n, parallel, t =>
         {
-            for (int t = t0; t < t1; t++)
+            for (int r = 0; r < Group; r++)
             {
-                for (int r = 0; r < Group; r++)
-                {
-                    PackRow<T, TElement>(b, n, k, (t * Group) + r, paddedLength, dst);
-                }
+                PackRow<T, TElement>(b, n, k, (t * Group) + r, paddedLength, dst);
             }
         });
 
@@ -190,5 +179,18 @@ internal static unsafe class GemmRowTriples
         {
             dst[Index(j, p, n, paddedLength)] = p < k ? TElement.FromSingle(row[p]) : default;
         }
+    }
+
+    // body(0..count-1); with parallel, split into chunks across the worker team when the work (values moved) is large.
+    private static void ForEach(int count, long work, bool parallel, Action<int> body)
+    {
+        int chunks = parallel ? KernelParallel.ChunkCount(count, work) : 1;
+        KernelParallel.For(count, chunks, (i0, i1) =>
+        {
+            for (int i = i0; i < i1; i++)
+            {
+                body(i);
+            }
+        });
     }
 }

@@ -50,25 +50,20 @@ public class GemmRowTriplesTests
     [InlineData(true)]
     public void PackTransposed_PutsEveryValueAtItsIndex_AndZerosThePadding(bool parallel)
     {
-        foreach (int k in parallel ? [300, 1001] : Depths)
+        foreach ((int k, int n, float[] w, _) in Matrices(parallel))
         {
-            foreach (int n in parallel ? [1000, 97] : Widths)
+            int kp = GemmRowTriples.PaddedLength(k);
+            float[] packed = new float[n * kp];
+            Array.Fill(packed, float.NaN);
+
+            Pack(w, k, n, packed, parallel);
+
+            for (int j = 0; j < n; j++)
             {
-                var rng = new Random(HashCode.Combine(k, n));
-                float[] w = TestData.Uniform(rng, k * n, -1, 1);
-                int kp = GemmRowTriples.PaddedLength(k);
-                float[] packed = new float[n * kp];
-                Array.Fill(packed, float.NaN);
-
-                Pack(w, k, n, packed, parallel);
-
-                for (int j = 0; j < n; j++)
+                for (int p = 0; p < kp; p++)
                 {
-                    for (int p = 0; p < kp; p++)
-                    {
-                        float expected = p < k ? w[(p * n) + j] : 0f;
-                        Assert.Equal(expected, packed[GemmRowTriples.Index(j, p, n, kp)]);
-                    }
+                    float expected = p < k ? w[(p * n) + j] : 0f;
+                    Assert.Equal(expected, packed[GemmRowTriples.Index(j, p, n, kp)]);
                 }
             }
         }
@@ -79,23 +74,16 @@ public class GemmRowTriplesTests
     [InlineData(true)]
     public void PackRows_EqualsPackTransposedOfTheTranspose(bool parallel)
     {
-        foreach (int k in parallel ? [300, 1001] : Depths)
+        foreach ((int k, int n, float[] w, float[] wt) in Matrices(parallel))
         {
-            foreach (int n in parallel ? [1000, 97] : Widths)
-            {
-                var rng = new Random(HashCode.Combine(k, n, 1));
-                float[] w = TestData.Uniform(rng, k * n, -1, 1);
-                float[] wt = new float[n * k];
-                TransposeKernels.Transpose(w, k, n, wt);
-                float[] expected = new float[n * GemmRowTriples.PaddedLength(k)];
-                float[] packed = new float[expected.Length];
-                Array.Fill(packed, float.NaN);
+            float[] expected = new float[n * GemmRowTriples.PaddedLength(k)];
+            float[] packed = new float[expected.Length];
+            Array.Fill(packed, float.NaN);
 
-                Pack(w, k, n, expected, parallel: false);
-                PackRows(wt, n, k, packed, parallel);
+            Pack(w, k, n, expected, parallel: false);
+            PackRows(wt, n, k, packed, parallel);
 
-                Assert.Equal(expected, packed);
-            }
+            Assert.Equal(expected, packed);
         }
     }
 
@@ -104,21 +92,14 @@ public class GemmRowTriplesTests
     [InlineData(true)]
     public void PackBFloat16_RoundsEveryValueOfTheFloat32Layout(bool parallel)
     {
-        foreach (int k in parallel ? [300, 1001] : Depths)
+        foreach ((int k, int n, float[] w, float[] wt) in Matrices(parallel))
         {
-            foreach (int n in parallel ? [1000, 97] : Widths)
-            {
-                var rng = new Random(HashCode.Combine(k, n, 2));
-                float[] w = TestData.Uniform(rng, k * n, -1, 1);
-                float[] wt = new float[n * k];
-                TransposeKernels.Transpose(w, k, n, wt);
-                float[] float32 = new float[n * GemmRowTriples.PaddedLength(k)];
-                Pack(w, k, n, float32, parallel: false);
-                ushort[] expected = float32.Select(BFloat16.FromSingle).ToArray();
+            float[] float32 = new float[n * GemmRowTriples.PaddedLength(k)];
+            Pack(w, k, n, float32, parallel: false);
+            ushort[] expected = float32.Select(BFloat16.FromSingle).ToArray();
 
-                Assert.Equal(expected, PackBFloat16(w, k, n, parallel));
-                Assert.Equal(expected, PackRowsBFloat16(wt, n, k, parallel));
-            }
+            Assert.Equal(expected, PackBFloat16(w, k, n, parallel));
+            Assert.Equal(expected, PackRowsBFloat16(wt, n, k, parallel));
         }
     }
 
@@ -152,18 +133,6 @@ public class GemmRowTriplesTests
         }
     }
 
-    [Fact]
-    public void MultiplyRowTriples_OnBFloat16_RejectsTooManyRowsAndShortBuffers()
-    {
-        float[] a = new float[17 * 8];
-        ushort[] packed = new ushort[3 * 8];
-        float[] c = new float[17 * 3];
-
-        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MultiplyRowTriples(17, 3, 8, a, packed, default, c, 1));
-        Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, packed.AsSpan(0, 23), default, c, 1));
-        Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, packed, new float[2], c, 1));
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -192,16 +161,20 @@ public class GemmRowTriplesTests
     }
 
     [Fact]
-    public void MultiplyRowTriples_RejectsTooManyRowsAndShortBuffers()
+    public void MultiplyRowTriples_RejectsTooManyRowsAndShortBuffers_InBothPrecisions()
     {
         float[] a = new float[17 * 8];
         float[] packed = new float[3 * 8];
+        ushort[] halves = new ushort[3 * 8];
         float[] c = new float[17 * 3];
 
         Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MultiplyRowTriples(17, 3, 8, a, packed, default, c, 1));
         Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, packed.AsSpan(0, 23), default, c, 1));
         Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, packed, new float[2], c, 1));
         Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, packed, default, c.AsSpan(0, 5), 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MultiplyRowTriples(17, 3, 8, a, halves, default, c, 1));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, halves.AsSpan(0, 23), default, c, 1));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowTriples(2, 3, 8, a, halves, default, c.AsSpan(0, 5), 1));
     }
 
     // The row-triples product of A [m,k] and a random W [k,n] (x·W form) against the plain NT product with Wᵀ
@@ -253,6 +226,21 @@ public class GemmRowTriplesTests
         }
     }
 
+    // Random W [k, n] and its transpose, for the packing tests: awkward small sizes, or sizes large enough to split.
+    private static IEnumerable<(int K, int N, float[] W, float[] Wt)> Matrices(bool parallel)
+    {
+        foreach (int k in parallel ? [300, 1001] : Depths)
+        {
+            foreach (int n in parallel ? [1000, 97] : Widths)
+            {
+                float[] w = TestData.Uniform(new Random(HashCode.Combine(k, n)), k * n, -1, 1);
+                float[] wt = new float[n * k];
+                TransposeKernels.Transpose(w, k, n, wt);
+                yield return (k, n, w, wt);
+            }
+        }
+    }
+
     private static unsafe void PackRows(float[] b, int n, int k, float[] packed, bool parallel)
     {
         fixed (float* source = b, destination = packed)
@@ -261,27 +249,22 @@ public class GemmRowTriplesTests
         }
     }
 
-    private static unsafe ushort[] PackBFloat16(float[] w, int k, int n, bool parallel)
+    // W [k, n] (x·W form) into the bfloat16 layout; PackRowsBFloat16 the same from Wᵀ [n, k].
+    private static unsafe ushort[] PackBFloat16(float[] w, int k, int n, bool parallel) =>
+        PackBFloat16(&GemmRowTriples.PackTransposedBFloat16, w, k, n, n * GemmRowTriples.PaddedLength(k), parallel);
+
+    private static unsafe ushort[] PackRowsBFloat16(float[] b, int n, int k, bool parallel) =>
+        PackBFloat16(&GemmRowTriples.PackRowsBFloat16, b, n, k, n * GemmRowTriples.PaddedLength(k), parallel);
+
+    // Runs one of the two packers (source, its two dimensions in the packer's order) into a buffer of 0xFFFF values.
+    private static unsafe ushort[] PackBFloat16(delegate*<float*, int, int, ushort*, bool, void> pack, float[] values, int first, int second, int length, bool parallel)
     {
-        ushort[] packed = new ushort[n * GemmRowTriples.PaddedLength(k)];
+        ushort[] packed = new ushort[length];
         Array.Fill(packed, (ushort)0xFFFF);
-        fixed (float* source = w)
+        fixed (float* source = values)
         fixed (ushort* destination = packed)
         {
-            GemmRowTriples.PackTransposedBFloat16(source, k, n, destination, parallel);
-        }
-
-        return packed;
-    }
-
-    private static unsafe ushort[] PackRowsBFloat16(float[] b, int n, int k, bool parallel)
-    {
-        ushort[] packed = new ushort[n * GemmRowTriples.PaddedLength(k)];
-        Array.Fill(packed, (ushort)0xFFFF);
-        fixed (float* source = b)
-        fixed (ushort* destination = packed)
-        {
-            GemmRowTriples.PackRowsBFloat16(source, n, k, destination, parallel);
+            pack(source, first, second, destination, parallel);
         }
 
         return packed;

@@ -127,12 +127,10 @@ internal static class DecodeStreamBenchmark
     // The [n, k] weight w (the rows of Wᵀ) in the row-triples layout.
     private static unsafe float[] RowTriples(float[] w, int n, int k)
     {
-        float[] inOut = new float[w.Length];
-        TransposeKernels.Transpose(w, n, k, inOut); // back to the [k, n] form that PackTransposed reads
         float[] packed = new float[(long)n * GemmRowTriples.PaddedLength(k)];
-        fixed (float* source = inOut, destination = packed)
+        fixed (float* source = w, destination = packed)
         {
-            GemmRowTriples.PackTransposed(source, k, n, destination, parallel: true);
+            GemmRowTriples.PackRows(source, n, k, destination, parallel: true);
         }
 
         return packed;

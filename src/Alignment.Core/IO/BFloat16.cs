@@ -14,6 +14,9 @@ internal static class BFloat16
         TensorPrimitives.ShiftLeft<uint>(bits, 16, bits);
     }
 
+    /// <summary>Widens one bfloat16 bit pattern to float32 exactly.</summary>
+    public static float ToSingle(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
+
     /// <summary>Narrows float32 values to bfloat16 with round-to-nearest-even. NaN stays NaN (quiet, sign kept);
     /// values that round past the largest finite bfloat16 become infinity, as IEEE rounding requires.</summary>
     public static void FromSingle(ReadOnlySpan<float> source, Span<ushort> destination)

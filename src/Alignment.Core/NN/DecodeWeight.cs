@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using Alignment.Kernels;
 
@@ -100,6 +101,20 @@ internal sealed class DecodeWeight : IDisposable
     /// <param name="input">The input.</param>
     /// <returns>True when it does.</returns>
     public bool Accepts(Tensor input) => input.Rank > 0 && input.Shape[^1] == InFeatures && Rows(input) <= MaxRows;
+
+    /// <summary>
+    /// <see cref="Linear"/> where the copy stands in for the weight: gradients off (<see cref="GradMode.Enabled"/> is
+    /// false) and an input <see cref="Accepts"/> takes. Layers call this and fall back to their weight when it returns false.
+    /// </summary>
+    /// <param name="input">The input.</param>
+    /// <param name="bias">The bias [out], or null.</param>
+    /// <param name="output">The product, when it returns true; otherwise null.</param>
+    /// <returns>Whether the copy computed the product.</returns>
+    public bool TryLinear(Tensor input, Tensor? bias, [NotNullWhen(true)] out Tensor? output)
+    {
+        output = !GradMode.Enabled && Accepts(input) ? Linear(input, bias) : null;
+        return output is not null;
+    }
 
     /// <summary>y = x·W + b for x [..., in] with at most <see cref="MaxRows"/> rows; records no gradient.</summary>
     /// <param name="input">The input, accepted by <see cref="Accepts"/>.</param>

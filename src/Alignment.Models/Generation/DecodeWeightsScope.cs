@@ -17,7 +17,13 @@ internal sealed class DecodeWeightsScope : IDisposable
     public DecodeWeightsScope(Gpt2LanguageModel model, DecodeWeightPrecision precision)
     {
         _model = model;
-        _layers = DecodeWeight.IsSupported ? [.. model.NamedModules().Select(m => m.Module).OfType<Conv1D>()] : [];
+        if (!DecodeWeight.IsSupported)
+        {
+            _layers = [];
+            return;
+        }
+
+        _layers = [.. model.NamedModules().Select(m => m.Module).OfType<Conv1D>()];
         bool bfloat16 = precision == DecodeWeightPrecision.BFloat16;
         try
         {
@@ -27,7 +33,7 @@ internal sealed class DecodeWeightsScope : IDisposable
             }
 
             // A float32 copy of the head would read no fewer bytes than the embedding itself, which is already [V, C].
-            if (bfloat16 && DecodeWeight.IsSupported)
+            if (bfloat16)
             {
                 model.AttachDecodeHead(bfloat16);
             }

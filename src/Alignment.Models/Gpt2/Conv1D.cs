@@ -58,9 +58,7 @@ public sealed class Conv1D : Module
     /// product reads the copy; the result is the same product, summed in a different order (and, for a bfloat16 copy,
     /// with the weight rounded).</remarks>
     public Tensor Forward(Tensor x) =>
-        _decodeWeight is { } decode && !GradMode.Enabled && decode.Accepts(x)
-            ? decode.Linear(x, Bias)
-            : Tensor.LinearInOut(x, Weight, Bias);
+        _decodeWeight is { } decode && decode.TryLinear(x, Bias, out var y) ? y : Tensor.LinearInOut(x, Weight, Bias);
 
     /// <summary>Whether a decode copy is attached.</summary>
     internal bool HasDecodeWeight => _decodeWeight is not null;

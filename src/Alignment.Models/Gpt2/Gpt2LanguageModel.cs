@@ -58,8 +58,8 @@ public sealed class Gpt2LanguageModel : Module
     /// (<see cref="Generation.GenerationOptions.DecodeWeightPrecision"/>), products of at most
     /// <see cref="DecodeWeight.MaxRows"/> rows with gradients off read a bfloat16 copy of the embedding instead.</remarks>
     public Tensor ComputeLogits(Tensor hidden) =>
-        _decodeHead is { } decode && !GradMode.Enabled && decode.Accepts(hidden)
-            ? decode.Linear(hidden, bias: null)
+        _decodeHead is { } decode && decode.TryLinear(hidden, bias: null, out var logits)
+            ? logits
             : Tensor.Linear(hidden, Transformer.TokenEmbedding.Weight);
 
     /// <summary>Whether a decode copy of the output projection is attached.</summary>

@@ -47,7 +47,7 @@ public class DecodeWeightTests
     {
         var random = new RandomGenerator(5);
         var weight = Tensor.RandomNormal(random, 0f, 1f, 35, 61);
-        var rounded = Tensor.FromArray(weight.ToArray().Select(v => BitConverter.UInt32BitsToSingle((uint)BFloat16.FromSingle(v) << 16)).ToArray(), 35, 61);
+        var rounded = Tensor.FromArray(weight.ToArray().Select(v => BFloat16.ToSingle(BFloat16.FromSingle(v))).ToArray(), 35, 61);
         var bias = Tensor.RandomNormal(random, 0f, 1f, inOut ? 61 : 35);
         var x = Tensor.RandomNormal(random, 0f, 1f, 2, 7, inOut ? 35 : 61); // 14 rows
         using var noGrad = Tensor.NoGrad();
@@ -74,6 +74,21 @@ public class DecodeWeightTests
         Assert.False(decode.Accepts(Tensor.Zeros(2, 5)));
         Assert.Throws<ArgumentException>(() => decode.Linear(Tensor.Zeros(DecodeWeight.MaxRows + 1, 6), null));
         Assert.Throws<ArgumentException>(() => decode.Linear(Tensor.Zeros(2, 6), Tensor.Zeros(5)));
+    }
+
+    [Fact]
+    public void TryLinear_RunsOnlyWithGradientsOffAndAnInputItAccepts()
+    {
+        var weight = Tensor.Full(1f, 6, 4);
+        using var decode = DecodeWeight.FromInOut(weight);
+        var x = Tensor.Full(1f, 2, 6);
+
+        Assert.False(decode.TryLinear(x, null, out var recording));
+        Assert.Null(recording);
+        using var noGrad = Tensor.NoGrad();
+        Assert.False(decode.TryLinear(Tensor.Zeros(DecodeWeight.MaxRows + 1, 6), null, out _));
+        Assert.True(decode.TryLinear(x, null, out var y));
+        Assert.Equal(decode.Linear(x, null).ToArray(), y.ToArray());
     }
 
     [Fact]

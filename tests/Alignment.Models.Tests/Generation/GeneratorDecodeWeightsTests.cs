@@ -210,7 +210,7 @@ public class GeneratorDecodeWeightsTests
             var values = weight.Span;
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = BitConverter.UInt32BitsToSingle((uint)BFloat16.FromSingle(values[i]) << 16);
+                values[i] = BFloat16.ToSingle(BFloat16.FromSingle(values[i]));
             }
         }
     }

@@ -119,7 +119,7 @@ public class GemmRowTriplesTests
                 float[] a = TestData.Uniform(rng, m * k, -1, 1);
                 float[] w = TestData.Uniform(rng, k * n, -1, 1);
                 float[] bias = withBias ? TestData.Uniform(rng, n, -1, 1) : [];
-                float[] rounded = w.Select(v => Widen(BFloat16.FromSingle(v))).ToArray();
+                float[] rounded = w.Select(v => BFloat16.ToSingle(BFloat16.FromSingle(v))).ToArray();
                 float[] float32 = new float[n * GemmRowTriples.PaddedLength(k)];
                 Pack(rounded, k, n, float32, parallel: false);
                 float[] expected = new float[m * n];
@@ -269,6 +269,4 @@ public class GemmRowTriplesTests
 
         return packed;
     }
-
-    private static float Widen(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
 }

@@ -53,6 +53,13 @@ public sealed partial class Tensor
     /// PyTorch's linear layer: y = x·Wᵀ + b, with <paramref name="weight"/> [out, in] and x [..., in];
     /// computed by one GEMM whose backward never materialises a transpose.
     /// </summary>
+    /// <remarks>
+    /// From 16 rows of x on, the backward pass multiplies only the rows whose output gradient is not all zeros when at
+    /// most three quarters of them are (a reward read at one token per sequence, a loss masked to the response
+    /// tokens): the other rows get a zero input gradient and add nothing to the weight and bias gradients. A NaN or
+    /// infinity in x on such a row therefore does not reach the weight gradient, where PyTorch's full product would
+    /// put 0·NaN = NaN.
+    /// </remarks>
     /// <param name="input">x, [..., in].</param>
     /// <param name="weight">W, [out, in].</param>
     /// <param name="bias">b, [out], or null.</param>
@@ -106,38 +113,8 @@ public sealed partial class Tensor
         Tensor[] inputs = bc is null ? [x, w] : [x, w, bc];
         if (AutogradEngine.ShouldRecord(inputs))
         {
-            AutogradEngine.Record(y, weightIsInOut ? "LinearInOut" : "Linear", inputs, g =>
-            {
-                var gs = g.Span; // [rows, out]
-                if (x.RequiresGrad)
-                {
-                    // dx [rows, in] += g [rows, out] · Wᵀ
-                    var dx = AutogradEngine.GradSpanForWrite(x, out var accumulateDx);
-                    Gemm.Multiply(false, weightIsInOut, rows, inFeatures, outFeatures, gs, outFeatures, w.Span, weightIsInOut ? outFeatures : inFeatures, dx, inFeatures, accumulateDx);
-                }
-
-                if (w.RequiresGrad)
-                {
-                    if (weightIsInOut)
-                    {
-                        // dW [in, out] += xᵀ [in, rows] · g [rows, out]
-                        var dw = AutogradEngine.GradSpanForWrite(w, out var accumulateDw);
-                        Gemm.Multiply(true, false, inFeatures, outFeatures, rows, x.Span, inFeatures, gs, outFeatures, dw, outFeatures, accumulateDw);
-                    }
-                    else
-                    {
-                        // dW [out, in] += gᵀ [out, rows] · x [rows, in]
-                        var dw = AutogradEngine.GradSpanForWrite(w, out var accumulateDw);
-                        Gemm.Multiply(true, false, outFeatures, inFeatures, rows, gs, outFeatures, x.Span, inFeatures, dw, inFeatures, accumulateDw);
-                    }
-                }
-
-                if (bc is not null && bc.RequiresGrad)
-                {
-                    var db = AutogradEngine.GradSpanForWrite(bc, out var accumulateDb);
-                    ReductionKernels.SumRows(gs, db, rows, outFeatures, accumulateDb);
-                }
-            });
+            AutogradEngine.Record(y, weightIsInOut ? "LinearInOut" : "Linear", inputs,
+                g => LinearBackward(g.Span, x, w, bc, rows, inFeatures, outFeatures, weightIsInOut));
         }
 
         return y;

@@ -41,30 +41,43 @@ internal static class GemvOps
 
     // weights: [count]; rows: [count, d]; dest: [d]
     /// <summary>dest += sum_j weights[j] * rows[j]; zero weights are skipped.</summary>
+    public static void AccumulateRows(ReadOnlySpan<float> weights, ReadOnlySpan<float> rows, Span<float> dest) =>
+        AccumulateRows(weights, rows, dest, 0, dest.Length);
+
+    /// <summary>
+    /// dest[k] += sum_j weights[j] * rows[j, k] for k in [<paramref name="start"/>, <paramref name="end"/>), rows of
+    /// dest.Length values, adding the rows in order (a weight of 1 adds the value exactly, as an addition would);
+    /// zero weights are skipped.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AccumulateRows(ReadOnlySpan<float> weights, ReadOnlySpan<float> rows, Span<float> dest)
+    public static void AccumulateRows(ReadOnlySpan<float> weights, ReadOnlySpan<float> rows, Span<float> dest, int start, int end)
     {
         int d = dest.Length;
-        if (rows.Length < weights.Length * d)
+        if (rows.Length < (long)weights.Length * d)
         {
             throw new ArgumentException("rows is shorter than count * d.", nameof(rows));
         }
 
-        int k = 0;
+        if (start < 0 || end > d || start > end)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), "The column range must lie within dest.");
+        }
+
+        int k = start;
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; k <= d - (8 * W); k += 8 * W)
+            for (; k <= end - (8 * W); k += 8 * W)
             {
                 AccumulateBlock64(weights, rows, dest, k);
             }
 
-            for (; k <= d - W; k += W)
+            for (; k <= end - W; k += W)
             {
                 AccumulateBlock8(weights, rows, dest, k);
             }
         }
 
-        for (; k < d; k++)
+        for (; k < end; k++)
         {
             float s = dest[k];
             for (int j = 0; j < weights.Length; j++)

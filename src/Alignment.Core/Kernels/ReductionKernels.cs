@@ -1,12 +1,13 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Alignment.Kernels;
 
 /// <summary>Reductions over the middle axis of a contiguous [outer, n, inner] buffer.</summary>
 internal static class ReductionKernels
 {
+    // Ones for SumRows, grown as needed (a new array replaces a shorter one; none is written once published).
+    private static float[] _ones = [];
+
     // x: [outer, n, inner] → y: [outer, inner]
     public static void Sum(ReadOnlySpan<float> x, Span<float> y, int outer, int n, int inner)
     {
@@ -109,84 +110,29 @@ internal static class ReductionKernels
         }
     }
 
-    // Columns [c0, c1): 64 at a time in eight vector accumulators that walk down the rows, then 8 at a time, then one
-    // by one; each column's sum starts from db (or 0) and adds the rows in order, as a scalar loop would.
+    // Columns [c0, c1), each summed in row order: rows weighted by 1, which adds each value exactly as an addition
+    // would, 64 columns at a time in registers.
     private static void SumRowsRange(ReadOnlySpan<float> g, Span<float> db, int rows, int cols, bool accumulate, int c0, int c1)
     {
-        ref float g0 = ref MemoryMarshal.GetReference(g);
-        ref float d0 = ref MemoryMarshal.GetReference(db);
-        int c = c0;
-        if (Vector256.IsHardwareAccelerated)
+        if (!accumulate)
         {
-            for (; c + 64 <= c1; c += 64)
-            {
-                SumRowsBlock64(ref g0, ref d0, rows, cols, accumulate, c);
-            }
-
-            for (; c + 8 <= c1; c += 8)
-            {
-                var acc = accumulate ? Vector256.LoadUnsafe(ref d0, (nuint)c) : Vector256<float>.Zero;
-                for (var r = 0; r < rows; r++)
-                {
-                    acc += Vector256.LoadUnsafe(ref g0, (nuint)(((long)r * cols) + c));
-                }
-
-                acc.StoreUnsafe(ref d0, (nuint)c);
-            }
+            db[c0..c1].Clear();
         }
 
-        for (; c < c1; c++)
-        {
-            var sum = accumulate ? db[c] : 0f;
-            for (var r = 0; r < rows; r++)
-            {
-                sum += g[(r * cols) + c];
-            }
-
-            db[c] = sum;
-        }
+        GemvOps.AccumulateRows(Ones(rows), g[..(rows * cols)], db[..cols], c0, c1);
     }
 
-    private static void SumRowsBlock64(ref float g0, ref float d0, int rows, int cols, bool accumulate, int c)
+    // The first `count` of _ones.
+    private static ReadOnlySpan<float> Ones(int count)
     {
-        var at = (nuint)c;
-        Vector256<float> a0, a1, a2, a3, a4, a5, a6, a7;
-        if (accumulate)
+        float[] ones = Volatile.Read(ref _ones);
+        if (ones.Length < count)
         {
-            a0 = Vector256.LoadUnsafe(ref d0, at);
-            a1 = Vector256.LoadUnsafe(ref d0, at + 8);
-            a2 = Vector256.LoadUnsafe(ref d0, at + 16);
-            a3 = Vector256.LoadUnsafe(ref d0, at + 24);
-            a4 = Vector256.LoadUnsafe(ref d0, at + 32);
-            a5 = Vector256.LoadUnsafe(ref d0, at + 40);
-            a6 = Vector256.LoadUnsafe(ref d0, at + 48);
-            a7 = Vector256.LoadUnsafe(ref d0, at + 56);
-        }
-        else
-        {
-            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector256<float>.Zero;
+            ones = new float[Math.Max(count, ones.Length * 2)];
+            Array.Fill(ones, 1f);
+            Volatile.Write(ref _ones, ones);
         }
 
-        for (var r = 0; r < rows; r++)
-        {
-            var row = (nuint)(((long)r * cols) + c);
-            a0 += Vector256.LoadUnsafe(ref g0, row);
-            a1 += Vector256.LoadUnsafe(ref g0, row + 8);
-            a2 += Vector256.LoadUnsafe(ref g0, row + 16);
-            a3 += Vector256.LoadUnsafe(ref g0, row + 24);
-            a4 += Vector256.LoadUnsafe(ref g0, row + 32);
-            a5 += Vector256.LoadUnsafe(ref g0, row + 40);
-            a6 += Vector256.LoadUnsafe(ref g0, row + 48);
-            a7 += Vector256.LoadUnsafe(ref g0, row + 56);
-        }
-
-        a0.StoreUnsafe(ref d0, at);
-        a1.StoreUnsafe(ref d0, at + 8);
-        a2.StoreUnsafe(ref d0, at + 16);
-        a3.StoreUnsafe(ref d0, at + 24);
-        a4.StoreUnsafe(ref d0, at + 32);
-        a5.StoreUnsafe(ref d0, at + 40);
-        a6.StoreUnsafe(ref d0, at + 48);
-        a7.StoreUnsafe(ref d0, at + 56);
+        return ones.AsSpan(0, count);
     }
 }

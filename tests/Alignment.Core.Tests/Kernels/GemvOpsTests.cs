@@ -55,4 +55,43 @@ public sealed class GemvOpsTests
 
         Close(expected, dest, ForwardTolerance, "dest");
     }
+
+    [Theory]
+    [InlineData(0, 130)]
+    [InlineData(64, 130)]
+    [InlineData(3, 75)]
+    [InlineData(40, 40)]
+    public void AccumulateRows_ColumnRange_UpdatesOnlyThoseColumns(int start, int end)
+    {
+        const int count = 5, d = 130;
+        var rng = new Random(start + end);
+        float[] weights = TestData.Normal(rng, count);
+        float[] rows = TestData.Normal(rng, count * d);
+        float[] prior = TestData.Normal(rng, d);
+        float[] dest = (float[])prior.Clone();
+
+        GemvOps.AccumulateRows(weights, rows, dest, start, end);
+
+        for (int k = 0; k < d; k++)
+        {
+            double expected = prior[k];
+            for (int j = 0; k >= start && k < end && j < count; j++)
+            {
+                expected += (double)weights[j] * rows[(j * d) + k];
+            }
+
+            Assert.True(Math.Abs(expected - dest[k]) <= ForwardTolerance * (1 + Math.Abs(expected)), $"dest[{k}]: expected {expected}, got {dest[k]}");
+            if (k < start || k >= end)
+            {
+                Assert.Equal(prior[k], dest[k]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(-1, 4)]
+    [InlineData(5, 4)]
+    [InlineData(0, 9)]
+    public void AccumulateRows_RangeOutsideDest_Throws(int start, int end) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => GemvOps.AccumulateRows(new float[2], new float[16], new float[8], start, end));
 }

@@ -1,6 +1,4 @@
-using Alignment.Kernels;
 using Alignment.NN;
-using Alignment.Tests.Kernels.Reference;
 
 namespace Alignment.Tests.Autograd;
 
@@ -57,29 +55,6 @@ public sealed class LazyZeroGradTests
         unused.ZeroGrad();
         Loss(used, 1).Backward();
         Assert.All(unused.Weight.Grad!.ToArray(), v => Assert.Equal(0f, v));
-    }
-
-    [Theory]
-    [InlineData(3, 5, false)]
-    [InlineData(300, 700, false)]
-    [InlineData(300, 700, true)]
-    public void SumRows_MatchesColumnSums(int rows, int cols, bool accumulate)
-    {
-        var rng = new Random(rows + cols);
-        float[] g = TestData.Normal(rng, rows * cols);
-        float[] prior = TestData.Normal(rng, cols);
-        float[] db = accumulate ? (float[])prior.Clone() : Enumerable.Repeat(float.NaN, cols).ToArray();
-        ReductionKernels.SumRows(g, db, rows, cols, accumulate);
-        for (var c = 0; c < cols; c++)
-        {
-            double expected = accumulate ? prior[c] : 0;
-            for (var r = 0; r < rows; r++)
-            {
-                expected += g[(r * cols) + c];
-            }
-
-            Assert.True(Math.Abs(expected - db[c]) <= 1e-3, $"column {c}: expected {expected}, got {db[c]}");
-        }
     }
 
     private static Tensor Loss(Linear layer, ulong seed)

@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics;
 namespace Alignment.Kernels;
 
 /// <summary>
-/// Finding the rows of a [rows, cols] buffer that hold anything but zeros, and moving those rows between the full
-/// buffer and a compact one. A linear layer's backward pass multiplies only the live rows of its output gradient:
+/// Finding the rows of a [rows, cols] buffer that hold anything but zeros, and putting the rows of a compact buffer
+/// back in their places (they are gathered with the embedding lookup, <see cref="EmbeddingKernels.Forward"/>). A linear layer's backward pass multiplies only the live rows of its output gradient:
 /// the gradient of a reward read at one token per sequence, or of a loss masked to the response tokens, is zero on
 /// every other row, and a zero row contributes nothing to the weight gradient and gives a zero input-gradient row.
 /// </summary>
@@ -40,40 +40,27 @@ internal static class RowCompaction
         return count;
     }
 
-    /// <summary>dst[i, :] = src[live[i], :] for each of the <paramref name="live"/> rows (rows of <paramref name="cols"/> values).</summary>
-    public static void Gather(ReadOnlySpan<float> src, int cols, ReadOnlySpan<int> live, Span<float> dst)
-    {
-        for (int i = 0; i < live.Length; i++)
-        {
-            src.Slice(live[i] * cols, cols).CopyTo(dst.Slice(i * cols, cols));
-        }
-    }
-
     /// <summary>
     /// dst[live[i], :] (+)= src[i, :]. Without <paramref name="accumulate"/> every other row of
     /// <paramref name="dst"/> ([<paramref name="rows"/>, <paramref name="cols"/>]) is set to zero; with it they are left as they are.
     /// </summary>
     public static void Scatter(ReadOnlySpan<float> src, int cols, ReadOnlySpan<int> live, int rows, Span<float> dst, bool accumulate)
     {
+        if (accumulate)
+        {
+            EmbeddingKernels.Backward(live, src, dst, rows, cols);
+            return;
+        }
+
         int next = 0;
         for (int r = 0; r < rows; r++)
         {
             var row = dst.Slice(r * cols, cols);
             if (next < live.Length && live[next] == r)
             {
-                var from = src.Slice(next * cols, cols);
-                if (accumulate)
-                {
-                    System.Numerics.Tensors.TensorPrimitives.Add(row, from, row);
-                }
-                else
-                {
-                    from.CopyTo(row);
-                }
-
-                next++;
+                src.Slice(next++ * cols, cols).CopyTo(row);
             }
-            else if (!accumulate)
+            else
             {
                 row.Clear();
             }

@@ -24,7 +24,7 @@ public sealed partial class Tensor
                 {
                     ReadOnlySpan<int> live = rented.AsSpan(0, count);
                     using var gc = new PooledBuffer(count * outFeatures, zero: false);
-                    RowCompaction.Gather(gs, outFeatures, live, gc.Span);
+                    EmbeddingKernels.Forward(live, gs, gc.Span, rows, outFeatures);
                     if (x.RequiresGrad)
                     {
                         var dx = AutogradEngine.GradSpanForWrite(x, out var accumulateDx);
@@ -36,7 +36,7 @@ public sealed partial class Tensor
                     if (w.RequiresGrad)
                     {
                         using var xc = new PooledBuffer(count * inFeatures, zero: false);
-                        RowCompaction.Gather(x.Span, inFeatures, live, xc.Span);
+                        EmbeddingKernels.Forward(live, x.Span, xc.Span, rows, inFeatures);
                         WeightGradient(gc.Span, xc.Span, w, count, inFeatures, outFeatures, weightIsInOut);
                     }
 

@@ -52,7 +52,7 @@ public sealed class RowCompactionTests
         int[] live = [0, 3, 4, 8];
 
         var compact = new float[live.Length * cols];
-        RowCompaction.Gather(src, cols, live, compact);
+        EmbeddingKernels.Forward(live, src, compact, rows, cols);
         float[] dst = (float[])before.Clone();
         RowCompaction.Scatter(compact, cols, live, rows, dst, accumulate);
 

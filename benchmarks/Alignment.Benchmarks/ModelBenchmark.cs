@@ -15,7 +15,9 @@ namespace Alignment.Benchmarks;
 /// same sampling with bfloat16 decode weights (<see cref="DecodeWeightPrecision.BFloat16"/>): not the definition
 /// PyTorch's float32 figure is measured with. "train-masked" (not run by default, no PyTorch counterpart) is the
 /// train step with the loss on the last quarter of each row only (labels −100 before it, as prompt tokens when
-/// fine-tuning on responses); tokens/s still counts every input token.
+/// fine-tuning on responses); tokens/s still counts every input token. "train-phases" (not run by default) runs the
+/// train step and prints the median time of each of its phases: the backbone's forward pass, the LM head, the
+/// cross-entropy, the backward pass and the AdamW step.
 /// </summary>
 internal static class ModelBenchmark
 {
@@ -23,6 +25,8 @@ internal static class ModelBenchmark
     private const int Prompt = 16;
     private const int NewTokens = 64;
     private const int WarmSteps = 40;
+
+    private static readonly string[] PhaseNames = ["backbone forward", "LM head", "cross-entropy", "backward", "AdamW"];
 
     private static readonly Dictionary<string, (int Vocab, int D, int Layers, int Heads, int Ctx, int Positions, int TrainReps, int RmReps, int SampleReps)> Configs = new()
     {
@@ -55,6 +59,14 @@ internal static class ModelBenchmark
                 Report(output, name, "train", Batch * c.Ctx, ts, "tok/s");
             }
 
+            if (parts.Contains("train-phases"))
+            {
+                var phases = new List<double[]>();
+                var ts = Train(config, c.Ctx, c.TrainReps, maskedPrefix: 0, phases);
+                Report(output, name, "train-phases", Batch * c.Ctx, ts, "tok/s");
+                ReportPhases(output, name, phases.TakeLast(ts.Count).ToList());
+            }
+
             if (parts.Contains("train-masked"))
             {
                 var ts = Train(config, c.Ctx, c.TrainReps, maskedPrefix: c.Ctx / 4 * 3);
@@ -81,7 +93,8 @@ internal static class ModelBenchmark
         }
     }
 
-    private static List<double> Train(Gpt2Config config, int ctx, int reps, int maskedPrefix)
+    // phases, when given, gets each step's phase times in seconds (PhaseNames' order), warm-up steps included.
+    private static List<double> Train(Gpt2Config config, int ctx, int reps, int maskedPrefix, List<double[]>? phases = null)
     {
         var model = new Gpt2LanguageModel(config, seed: 0);
         model.Train();
@@ -100,11 +113,21 @@ internal static class ModelBenchmark
 
         return Time(2, reps, () =>
         {
+            // model.Forward(x) in its two halves, so the phases can be timed.
+            long start = Stopwatch.GetTimestamp();
             using var scope = TensorScope.Begin();
             optimizer.ZeroGrad();
-            var loss = Tensor.CrossEntropy(model.Forward(x), y);
+            var hidden = model.Transformer.Forward(x);
+            long backbone = Stopwatch.GetTimestamp();
+            var logits = model.ComputeLogits(hidden);
+            long head = Stopwatch.GetTimestamp();
+            var loss = Tensor.CrossEntropy(logits, y);
+            long crossEntropy = Stopwatch.GetTimestamp();
             loss.Backward();
+            long backward = Stopwatch.GetTimestamp();
             optimizer.Step();
+            long end = Stopwatch.GetTimestamp();
+            phases?.Add([Seconds(start, backbone), Seconds(backbone, head), Seconds(head, crossEntropy), Seconds(crossEntropy, backward), Seconds(backward, end)]);
         });
     }
 
@@ -182,6 +205,17 @@ internal static class ModelBenchmark
         }
 
         return times;
+    }
+
+    private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
+
+    private static void ReportPhases(TextWriter output, string config, List<double[]> steps)
+    {
+        for (var p = 0; p < PhaseNames.Length; p++)
+        {
+            var times = steps.Select(step => step[p]).ToList();
+            output.WriteLine($"{config,-10}{"  phase",-12}{PhaseNames[p],-17}{Samples.Median(times) * 1e3,8:F1} ms (median)");
+        }
     }
 
     private static void Report(TextWriter output, string config, string measure, int units, List<double> times, string unit)

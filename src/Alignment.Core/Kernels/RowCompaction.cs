@@ -5,9 +5,10 @@ namespace Alignment.Kernels;
 
 /// <summary>
 /// Finding the rows of a [rows, cols] buffer that hold anything but zeros, and putting the rows of a compact buffer
-/// back in their places (they are gathered with the embedding lookup, <see cref="EmbeddingKernels.Forward"/>). A linear layer's backward pass multiplies only the live rows of its output gradient:
-/// the gradient of a reward read at one token per sequence, or of a loss masked to the response tokens, is zero on
-/// every other row, and a zero row contributes nothing to the weight gradient and gives a zero input-gradient row.
+/// back in their places (they are gathered with the embedding lookup, <see cref="EmbeddingKernels.Forward"/>). A
+/// linear layer's backward pass multiplies only the live rows of its output gradient: the gradient of a reward read at
+/// one token per sequence, or of a loss masked to the response tokens, is zero on every other row, and a zero row
+/// contributes nothing to the weight gradient and gives a zero input-gradient row.
 /// </summary>
 internal static class RowCompaction
 {

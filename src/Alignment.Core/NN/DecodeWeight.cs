@@ -112,8 +112,18 @@ internal sealed class DecodeWeight : IDisposable
     /// <returns>Whether the copy computed the product.</returns>
     public bool TryLinear(Tensor input, Tensor? bias, [NotNullWhen(true)] out Tensor? output)
     {
-        output = !GradMode.Enabled && Accepts(input) ? Linear(input, bias) : null;
-        return output is not null;
+        ArgumentNullException.ThrowIfNull(input);
+        if (GradMode.Enabled || !Accepts(input))
+        {
+            output = null;
+            return false;
+        }
+
+        // Gradients are off, so only the weight's state and the bias are left to check.
+        var packed = _packed ?? throw new ObjectDisposedException(nameof(DecodeWeight));
+        CheckBias(bias);
+        output = Compute(packed, input, bias);
+        return true;
     }
 
     /// <summary>y = x·W + b for x [..., in] with at most <see cref="MaxRows"/> rows; records no gradient.</summary>
@@ -130,16 +140,26 @@ internal sealed class DecodeWeight : IDisposable
             throw new ArgumentException($"DecodeWeight.Linear: input {Shapes.Format(input.Shape)} must end in {InFeatures} features and have at most {MaxRows} rows.", nameof(input));
         }
 
-        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != OutFeatures))
-        {
-            throw new ArgumentException($"DecodeWeight.Linear: bias {Shapes.Format(bias.Shape)} must be [{OutFeatures}].", nameof(bias));
-        }
-
+        CheckBias(bias);
         if (GradMode.Enabled && (input.RequiresGrad || bias?.RequiresGrad == true))
         {
             throw new InvalidOperationException("DecodeWeight.Linear records no gradient: call it with gradients off (Tensor.NoGrad).");
         }
 
+        return Compute(packed, input, bias);
+    }
+
+    private void CheckBias(Tensor? bias)
+    {
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != OutFeatures))
+        {
+            throw new ArgumentException($"DecodeWeight.Linear: bias {Shapes.Format(bias.Shape)} must be [{OutFeatures}].", nameof(bias));
+        }
+    }
+
+    // The product, the arguments checked.
+    private Tensor Compute(Tensor packed, Tensor input, Tensor? bias)
+    {
         var x = input.Contiguous();
         int rows = (int)Rows(x);
         var shape = x.Shape.ToArray();

@@ -32,7 +32,7 @@ public sealed partial class Tensor
                         EmbeddingKernels.Forward(live, x.Span, xc.Span, rows, inFeatures);
                     }
 
-                    Products(gc.Span, xc.Span, w, dxc.Span, accumulateDx: false, count, inFeatures, outFeatures, weightIsInOut);
+                    InputAndWeightGradients(gc.Span, xc.Span, w, dxc.Span, accumulateDx: false, count, inFeatures, outFeatures, weightIsInOut);
                     if (x.RequiresGrad)
                     {
                         var dx = AutogradEngine.GradSpanForWrite(x, out var accumulateDx);
@@ -51,7 +51,7 @@ public sealed partial class Tensor
 
         bool accumulate = false;
         var dxs = x.RequiresGrad ? AutogradEngine.GradSpanForWrite(x, out accumulate) : default;
-        Products(gs, w.RequiresGrad ? x.Span : default, w, dxs, accumulate, rows, inFeatures, outFeatures, weightIsInOut);
+        InputAndWeightGradients(gs, w.RequiresGrad ? x.Span : default, w, dxs, accumulate, rows, inFeatures, outFeatures, weightIsInOut);
         BiasGradient(gs, bc, rows, outFeatures);
     }
 
@@ -60,7 +60,7 @@ public sealed partial class Tensor
     // and no operand packed by both threads, which measured about 2 % off a small-model training step
     // (BENCHMARKS.md). A product's values do not depend on how many threads compute it. One tensor as both input and
     // weight has one gradient buffer, so its two products run one after the other.
-    private static unsafe void Products(ReadOnlySpan<float> gs, ReadOnlySpan<float> xs, Tensor w, Span<float> dx, bool accumulateDx,
+    private static unsafe void InputAndWeightGradients(ReadOnlySpan<float> gs, ReadOnlySpan<float> xs, Tensor w, Span<float> dx, bool accumulateDx,
         int rows, int inFeatures, int outFeatures, bool weightIsInOut)
     {
         int threads = WorkerTeam.Shared.Threads;

@@ -90,26 +90,7 @@ public sealed class LinearConcurrentGradientTests
 
     private static void AssertGradients(Tensor x, Tensor w, bool weightIsInOut, float[][] gradients)
     {
-        float[] xs = x.ToArray(), ws = w.ToArray();
-        var dx = new double[Rows * In];
-        var dw = new double[In * Out];
-        foreach (float[] g in gradients)
-        {
-            for (int r = 0; r < Rows; r++)
-            {
-                for (int o = 0; o < Out; o++)
-                {
-                    double go = g[(r * Out) + o];
-                    for (int i = 0; i < In; i++)
-                    {
-                        int wi = weightIsInOut ? (i * Out) + o : (o * In) + i;
-                        dx[(r * In) + i] += go * ws[wi];
-                        dw[wi] += go * xs[(r * In) + i];
-                    }
-                }
-            }
-        }
-
+        var (dx, dw, _) = NaiveLinear.Gradients(x.ToArray(), w.ToArray(), gradients, Rows, In, Out, weightIsInOut);
         if (x.RequiresGrad)
         {
             KernelAssert.Close(dx, TestData.ToDouble(x.Grad!.ToArray()), Atol, 1e-5, "dx");

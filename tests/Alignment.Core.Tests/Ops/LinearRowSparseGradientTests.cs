@@ -120,28 +120,7 @@ public sealed class LinearRowSparseGradientTests
 
     private static void AssertGradients(Tensor x, Tensor w, Tensor b, bool weightIsInOut, float[][] gradients)
     {
-        float[] xs = x.ToArray(), ws = w.ToArray();
-        var dx = new double[Rows * In];
-        var dw = new double[In * Out];
-        var db = new double[Out];
-        foreach (float[] g in gradients)
-        {
-            for (int r = 0; r < Rows; r++)
-            {
-                for (int o = 0; o < Out; o++)
-                {
-                    double go = g[(r * Out) + o];
-                    db[o] += go;
-                    for (int i = 0; i < In; i++)
-                    {
-                        int wi = weightIsInOut ? (i * Out) + o : (o * In) + i;
-                        dx[(r * In) + i] += go * ws[wi];
-                        dw[wi] += go * xs[(r * In) + i];
-                    }
-                }
-            }
-        }
-
+        var (dx, dw, db) = NaiveLinear.Gradients(x.ToArray(), w.ToArray(), gradients, Rows, In, Out, weightIsInOut);
         KernelAssert.Close(dx, x.Grad!.ToArray(), 1e-5, "dx");
         KernelAssert.Close(dw, w.Grad!.ToArray(), 1e-5, "dW");
         KernelAssert.Close(db, b.Grad!.ToArray(), 1e-5, "db");

@@ -20,7 +20,7 @@ internal static class GeluKernels
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         KernelGuard.Length(y.Length, x.Length, nameof(y));
-        int chunks = KernelParallel.ChunkCount(x.Length, x.Length);
+        int chunks = KernelParallel.ChunkCount(x.Length, Work(x.Length));
         if (chunks == 1)
         {
             ForwardRange(x, y);
@@ -37,7 +37,7 @@ internal static class GeluKernels
     {
         KernelGuard.Length(dy.Length, x.Length, nameof(dy));
         KernelGuard.Length(dx.Length, x.Length, nameof(dx));
-        int chunks = KernelParallel.ChunkCount(x.Length, x.Length);
+        int chunks = KernelParallel.ChunkCount(x.Length, Work(x.Length));
         if (chunks == 1)
         {
             BackwardRange(x, dy, dx, accumulate);
@@ -47,6 +47,11 @@ internal static class GeluKernels
             BackwardParallel(x, dy, dx, accumulate, chunks);
         }
     }
+
+    // The work of n values for KernelParallel: an exponential and a division each, counted as four element-wise
+    // operations, so that from 8,192 values on (a decode step's [8, 3072] activations with batch 8 on gpt2-124M: ~30 µs
+    // on one thread) the threads share it.
+    private static long Work(int n) => 4L * n;
 
     // Returns sigmoid(2u) and sets product = sigmoid(2u) * (1 - sigmoid(2u)).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -305,8 +305,9 @@ internal static class Gemm
     // (the callers ensure it).
     private static unsafe void Run(in GemmArgs problem, GemmBackend backend, int threads, GemmBLayout layout = GemmBLayout.Plain)
     {
-        // Only the packed kernels add a bias as they store; the others start from a C filled with it.
-        GemmArgs g = problem.Bias != null && (problem.K == 0 || backend == GemmBackend.Scalar || problem.M <= GemmSmallM.MaxRows)
+        // The packed kernels add a bias as they store, and the small-m ones fill each thread's columns of C with it
+        // (GemmSmallM); the others start from a C filled with it.
+        GemmArgs g = problem.Bias != null && (problem.K == 0 || backend == GemmBackend.Scalar)
             ? problem.WithBiasInC()
             : problem;
         if (g.K == 0)

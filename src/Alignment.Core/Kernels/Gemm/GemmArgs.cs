@@ -60,11 +60,18 @@ internal readonly unsafe struct GemmArgs
     /// For kernels without bias support: copies the bias into every row of C and returns the same problem accumulating
     /// into it (the same sums, in the same order, as the fused form).
     /// </summary>
-    public GemmArgs WithBiasInC()
+    public GemmArgs WithBiasInC() => WithBiasInC(0, N);
+
+    /// <summary>
+    /// <see cref="WithBiasInC()"/> for columns <paramref name="j0"/>..<paramref name="j1"/> of C only, for a thread that
+    /// computes just those: the bias goes into them, and the problem returned accumulates (into all of C, of which the
+    /// caller computes those columns).
+    /// </summary>
+    public GemmArgs WithBiasInC(int j0, int j1)
     {
         for (int i = 0; i < M; i++)
         {
-            new ReadOnlySpan<float>(Bias, N).CopyTo(new Span<float>(C + (i * Ldc), N));
+            new ReadOnlySpan<float>(Bias + j0, j1 - j0).CopyTo(new Span<float>(C + (i * Ldc) + j0, j1 - j0));
         }
 
         return new(TransA, TransB, M, N, K, A, Lda, B, Ldb, C, Ldc, accumulate: true);

@@ -5,7 +5,8 @@ namespace Alignment.Kernels;
 /// no A panels, no B packing. op(B) = B [k,n] goes to <see cref="GemmSmallMRows"/> (B rows broadcast-FMA'd
 /// into C rows, vectorised over n), op(B) = Bᵀ with B [n,k] to <see cref="GemmSmallMDot"/> (dot products
 /// vectorised over k; B in plain rows or in the <see cref="GemmRowTriples"/> layout, float32 or bfloat16). op(A) = Aᵀ
-/// is first copied into a small row-major [m,k] buffer. Threads split n.
+/// is first copied into a small row-major [m,k] buffer. Threads split n; each fills its columns of C with the bias, if
+/// any, before it adds its part of the product.
 /// </summary>
 internal static unsafe class GemmSmallM
 {
@@ -46,16 +47,18 @@ internal static unsafe class GemmSmallM
         });
     }
 
-    // Chunks of the NT form start on multiples of three: on whole triples of the row-triples layout.
+    // Chunks of the NT form start on multiples of three: on whole triples of the row-triples layout. A bias goes into
+    // the chunk's columns of C first, by the thread that then adds the product to them.
     private static void RunRange(in GemmArgs g, int j0, int j1, GemmBLayout layout)
     {
-        if (g.TransB)
+        GemmArgs args = g.Bias != null ? g.WithBiasInC(j0, j1) : g;
+        if (args.TransB)
         {
-            GemmSmallMDot.RunRange(g, j0, j1, layout);
+            GemmSmallMDot.RunRange(args, j0, j1, layout);
         }
         else
         {
-            GemmSmallMRows.RunRange(g, j0, j1);
+            GemmSmallMRows.RunRange(args, j0, j1);
         }
     }
 }

@@ -40,10 +40,12 @@ public class GemmBiasTests
     [MemberData(nameof(TransCombos))]
     public void MultiplyWithBias_SplitAcrossThreads_EqualsBiasFilledCPlusProductBitForBit(bool transA, bool transB)
     {
-        // Rows split over two K blocks; columns split across two NC-wide column blocks; the small-M path.
+        // Rows split over two K blocks; columns split across two NC-wide column blocks; the small-M path, in one chunk
+        // per thread and in four (each thread fills its own columns with the bias).
         CheckAgainstTwoSteps(transA, transB, 601, 300, 270, 2, Gemm.DefaultBackend);
         CheckAgainstTwoSteps(transA, transB, 40, 4200, 260, 2, Gemm.DefaultBackend);
         CheckAgainstTwoSteps(transA, transB, 8, 1000, 300, 2, Gemm.DefaultBackend);
+        CheckAgainstTwoSteps(transA, transB, 16, 4200, 300, 2, Gemm.DefaultBackend);
     }
 
     [Theory]

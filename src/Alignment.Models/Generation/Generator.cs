@@ -39,7 +39,7 @@ public static class Generator
         CheckInputs(model.Config, prompts, options);
         var stopTokenIds = options.StopTokenIds.Distinct().ToArray();
         var state = new GenerationState(prompts, options.MaxNewTokens, options.ResolvedPadTokenId, stopTokenIds);
-        var sampler = new LogitsSampler(model.Config.VocabSize, options);
+        var sampling = new RowSampling(state.BatchSize, model.Config.VocabSize, options);
         var random = new RandomGenerator(options.Seed);
         using var evaluation = new EvaluationModeScope(model);
         using var noGrad = Tensor.NoGrad();
@@ -53,7 +53,7 @@ public static class Generator
             using (TensorScope.Begin())
             {
                 var logits = step == 0 ? Prefill(model, state, cache) : Decode(model, state, cache, decodeIds, decodePositions);
-                ChooseTokens(logits, state, sampler, options.DoSample ? random : null, step < options.MinNewTokens);
+                sampling.Choose(logits, state, options.DoSample ? random : null, step < options.MinNewTokens);
             }
 
             if (state.AllFinished)
@@ -115,28 +115,6 @@ public static class Generator
         }
 
         return model.ComputeLogits(model.Transformer.Forward(ids, state.AttentionMask(), positions, cache));
-    }
-
-    // Picks the next token of every row from logits [B, 1, V] and appends the column.
-    private static void ChooseTokens(Tensor logits, GenerationState state, LogitsSampler sampler, RandomGenerator? random, bool suppressStops)
-    {
-        var vocabulary = sampler.VocabularySize;
-        var rows = logits.Span; // [B, V]
-        var suppressed = suppressStops ? state.StopTokenIds : default;
-        for (var r = 0; r < state.BatchSize; r++)
-        {
-            var uniform = random?.NextDouble() ?? 0.0;
-            if (state.IsFinished(r))
-            {
-                state.AppendPadding(r);
-                continue;
-            }
-
-            var token = sampler.Next(rows.Slice(r * vocabulary, vocabulary), suppressed, uniform, out var logProbability);
-            state.Append(r, token, logProbability);
-        }
-
-        state.EndStep();
     }
 
     private static void CheckInputs(Gpt2Config config, IReadOnlyList<int[]> prompts, GenerationOptions options)

@@ -52,7 +52,8 @@ internal sealed class RowSampling
         }
         else
         {
-            WorkerTeam.Shared.For(groups, g => ChooseRows(logits, state, suppressStops, g, (int)((long)batch * g / groups), (int)((long)batch * (g + 1) / groups)));
+            WorkerTeam.Shared.For(groups, g => ChooseRows(logits, state, suppressStops, g,
+                KernelParallel.ChunkStart(batch, groups, g), KernelParallel.ChunkStart(batch, groups, g + 1)));
         }
 
         for (var r = 0; r < batch; r++)

@@ -46,10 +46,9 @@ public sealed class Gpt2Attention : Module
     public Tensor Forward(Tensor x, Tensor? keyMask, KeyValueCache? cache, int layer)
     {
         ArgumentNullException.ThrowIfNull(x);
-        int b = x.Size(0), t = x.Size(1), c = x.Size(2);
         if (cache is not null)
         {
-            cache.EnsureFits(layers: null, b, _heads, _headSize, nameof(cache));
+            cache.EnsureFits(layers: null, x.Size(0), _heads, _headSize, nameof(cache));
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)layer, (uint)cache.LayerCount, nameof(layer));
         }
 
@@ -59,13 +58,8 @@ public sealed class Gpt2Attention : Module
             return Projection.Forward(Tensor.CausalSelfAttention(Attention.Forward(x), _heads, keyMask));
         }
 
-        var qkv = Attention.Forward(x).Reshape(b, t, 3, _heads, _headSize).Permute(2, 0, 3, 1, 4); // [3, B, H, T, D]
-        var q = qkv.Narrow(0, 0, 1).Reshape(b, _heads, t, _headSize);
-        var k = qkv.Narrow(0, 1, 1).Reshape(b, _heads, t, _headSize);
-        var v = qkv.Narrow(0, 2, 1).Reshape(b, _heads, t, _headSize);
-        var y = CachedAttention(q, k, v, keyMask, cache, layer);
-        var merged = y.Permute(0, 2, 1, 3).Reshape(b, t, c);
-        return Projection.Forward(merged);
+        // Keys and values go from the fused projection straight into the cache, and the output comes back [B, T, C].
+        return Projection.Forward(CachedAttention(Attention.Forward(x), keyMask, cache, layer));
     }
 
     /// <summary>
@@ -89,31 +83,30 @@ public sealed class Gpt2Attention : Module
         return Projection.Forward(y.Reshape(b, c)); // [B, H, 1, D] is [B, C] in memory
     }
 
-    private Tensor CachedAttention(Tensor q, Tensor k, Tensor v, Tensor? keyMask, KeyValueCache cache, int layer)
+    // qkv: the fused projection [B, T, 3C]; returns [B, T, C].
+    private Tensor CachedAttention(Tensor qkv, Tensor? keyMask, KeyValueCache cache, int layer)
     {
-        if (GradMode.Enabled && (q.RequiresGrad || k.RequiresGrad || v.RequiresGrad))
+        if (GradMode.Enabled && qkv.RequiresGrad)
         {
             throw new InvalidOperationException("A key/value cache is for inference: run generation under Tensor.NoGrad().");
         }
 
-        int b = q.Size(0), t = q.Size(2);
+        int b = qkv.Size(0), t = qkv.Size(1), c = qkv.Size(2) / 3;
         var past = cache.Length;
         if (keyMask is not null && !ReferenceEquals(keyMask, cache.KeyMask) && (keyMask.Rank != 2 || keyMask.Size(0) != b || keyMask.Size(1) != past + t))
         {
             throw new ArgumentException($"The key mask must be [{b}, {past + t}] (cached + new positions), got {Shapes.Format(keyMask.Shape)}.", nameof(keyMask));
         }
 
-        cache.Update(layer, k.Span, v.Span, t);
-        var capacity = cache.Capacity;
-        // Keys beyond past + t are hidden by the causal mask (queries start at absolute position past), so without a
-        // mask none is needed. Gpt2Model.Forward fills the cache's mask once per pass; other callers' masks are copied in.
+        var projected = qkv.Contiguous();
+        cache.Update(layer, projected.Span, t);
+        // Keys beyond past + t are hidden by the causal constraint (queries start at absolute position past), so without
+        // a mask none is needed. Gpt2Model.Forward fills the cache's mask once per pass; other callers' masks are copied in.
         ReadOnlySpan<float> mask = keyMask is null ? default
             : ReferenceEquals(keyMask, cache.KeyMask) ? keyMask.Span
             : cache.PrepareKeyMask(keyMask, t);
-
-        var y = Tensor.Empty([b, _heads, t, _headSize]);
-        using var att = new PooledBuffer(b * _heads * t * capacity, zero: false);
-        AttentionKernels.Forward(q.Span, cache.Keys(layer), cache.Values(layer), mask, y.Span, att.Span, b, _heads, t, capacity, _headSize, 1f / MathF.Sqrt(_headSize), causal: true, queryOffset: past);
+        var y = Tensor.Empty([b, t, c]);
+        CachedAttentionKernels.Forward(projected.Span, cache.Keys(layer), cache.Values(layer), mask, y.Span, b, _heads, t, _headSize, cache.Capacity, past, 1f / MathF.Sqrt(_headSize));
         return y;
     }
 }

@@ -1,8 +1,9 @@
 namespace Alignment.Models.Gpt2;
 
 /// <summary>
-/// Per-layer key and value buffers for incremental decoding: [B, H, capacity, D] each, filled from
-/// position 0. A forward pass with a cache appends its keys and values at <see cref="Length"/> and
+/// Per-layer key and value buffers for incremental decoding: [B, capacity, H·D] each (every position holds its heads side
+/// by side, as the fused q/k/v projection writes them, so a query reads one sequential stream of keys and one of values),
+/// filled from position 0. A forward pass with a cache appends its keys and values at <see cref="Length"/> and
 /// attends over everything cached so far. A cache fits one model and batch: using it with another layer count, batch
 /// size, head count or head size throws <see cref="ArgumentException"/>.
 /// The key and value buffers come from the tensor pool (cleared); <see cref="Dispose"/> gives them back, so the next cache
@@ -71,14 +72,14 @@ public sealed class KeyValueCache : IDisposable
     /// <summary>Forgets every cached position.</summary>
     public void Reset() => Length = 0;
 
-    /// <summary>The key buffer of a layer, [B, H, capacity, D].</summary>
+    /// <summary>The key buffer of a layer, [B, capacity, H·D].</summary>
     internal Span<float> Keys(int layer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _keys[layer].AsSpan(0, _bufferLength);
     }
 
-    /// <summary>The value buffer of a layer, [B, H, capacity, D].</summary>
+    /// <summary>The value buffer of a layer, [B, capacity, H·D].</summary>
     internal Span<float> Values(int layer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -107,10 +108,10 @@ public sealed class KeyValueCache : IDisposable
     }
 
     /// <summary>
-    /// Writes <paramref name="count"/> new positions of one layer: key and value [B, H, count, D] go to
-    /// positions <see cref="Length"/> … Length + count − 1 (the length advances through <see cref="Advance"/>).
+    /// Writes <paramref name="count"/> new positions of one layer from the fused projection [B, count, 3C] (q, k, v side
+    /// by side): k and v go to positions <see cref="Length"/> … Length + count − 1 of the [B, capacity, C] buffers.
     /// </summary>
-    internal void Update(int layer, ReadOnlySpan<float> key, ReadOnlySpan<float> value, int count)
+    internal void Update(int layer, ReadOnlySpan<float> qkv, int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Length + count > Capacity)
@@ -118,12 +119,21 @@ public sealed class KeyValueCache : IDisposable
             throw new InvalidOperationException($"The key/value cache holds {Capacity} positions; {Length} are used and {count} more were written.");
         }
 
-        var block = count * HeadSize;
-        for (var bh = 0; bh < Batch * Heads; bh++)
+        int c = Heads * HeadSize;
+        if (qkv.Length != (long)Batch * count * 3 * c)
         {
-            var dst = ((bh * Capacity) + Length) * HeadSize;
-            key.Slice(bh * block, block).CopyTo(_keys[layer].AsSpan(dst, block));
-            value.Slice(bh * block, block).CopyTo(_values[layer].AsSpan(dst, block));
+            throw new ArgumentException($"The projection holds {qkv.Length} values; [{Batch}, {count}, {3 * c}] needs {(long)Batch * count * 3 * c}.", nameof(qkv));
+        }
+
+        for (var b = 0; b < Batch; b++)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var src = ((b * count) + i) * 3 * c;
+                var dst = ((b * Capacity) + Length + i) * c;
+                qkv.Slice(src + c, c).CopyTo(_keys[layer].AsSpan(dst, c));
+                qkv.Slice(src + (2 * c), c).CopyTo(_values[layer].AsSpan(dst, c));
+            }
         }
     }
 

@@ -13,7 +13,8 @@ namespace Alignment;
 /// of a step the idle arrays are cut down to twice the largest volume rented within one step among the last
 /// <see cref="StepWindow"/> steps, dropping the least recently used lengths first: a step that repeats the same
 /// shapes finds everything it needs, and shapes that stop coming are let go to the garbage collector. Between steps
-/// (code that never ends one) <see cref="LimitBytes"/> caps the idle arrays.
+/// (code that never ends one) <see cref="LimitBytes"/> caps the idle arrays. New arrays come from
+/// <see cref="LargeArrays"/> (large ones on transparent huge pages, on Linux).
 /// </remarks>
 internal static class TensorPool
 {
@@ -107,7 +108,7 @@ internal static class TensorPool
         if (array is null)
         {
             Interlocked.Increment(ref _allocations);
-            return new float[length];
+            return LargeArrays.Allocate(length);
         }
 
         if (zero)

@@ -37,7 +37,7 @@ public sealed class CachedAttentionKernelTests
         CachedAttentionKernels.Forward(Project(c, q), Cache(c, k), Cache(c, v), c.Mask, output, c.B, c.H, c.Tq, c.D, c.S, c.Offset, c.Scale);
 
         var e = NaiveAttention.Forward(c, TestData.ToDouble(q), TestData.ToDouble(k), TestData.ToDouble(v));
-        Close(e.Output, Split(c, output), ForwardTolerance, "output");
+        Close(e.Output, AttentionLayouts.Split(c, output), ForwardTolerance, "output");
     }
 
     [Fact]
@@ -71,57 +71,20 @@ public sealed class CachedAttentionKernelTests
     // q [B, H, Tq, D] → the projection [B, Tq, 3, H, D], its k and v slots NaN (the kernel reads them from the cache).
     private static float[] Project(AttentionCase c, float[] q)
     {
-        int width = c.H * c.D;
-        var projection = new float[3 * c.QueryElements];
-        Array.Fill(projection, float.NaN);
-        for (int b = 0; b < c.B; b++)
-        {
-            for (int h = 0; h < c.H; h++)
-            {
-                for (int t = 0; t < c.Tq; t++)
-                {
-                    Array.Copy(q, (((b * c.H) + h) * c.Tq + t) * c.D, projection, (((b * c.Tq) + t) * 3 * width) + (h * c.D), c.D);
-                }
-            }
-        }
-
-        return projection;
+        var nan = Enumerable.Repeat(float.NaN, q.Length).ToArray();
+        return AttentionLayouts.Pack(c, q, nan, nan);
     }
 
     // [B, H, S, D] → the cache layout [B, S, H, D]; positions from Offset + Tq on are NaN (not written yet).
     private static float[] Cache(AttentionCase c, float[] x)
     {
-        var cache = new float[x.Length];
-        Array.Fill(cache, float.NaN);
+        var cache = AttentionLayouts.Merge(c, x, c.S, c.Offset + c.Tq);
+        int width = c.H * c.D;
         for (int b = 0; b < c.B; b++)
         {
-            for (int h = 0; h < c.H; h++)
-            {
-                for (int j = 0; j < c.Offset + c.Tq; j++)
-                {
-                    Array.Copy(x, (((b * c.H) + h) * c.S + j) * c.D, cache, (((b * c.S) + j) * c.H + h) * c.D, c.D);
-                }
-            }
+            cache.AsSpan(((b * c.S) + c.Offset + c.Tq) * width, (c.S - c.Offset - c.Tq) * width).Fill(float.NaN);
         }
 
         return cache;
-    }
-
-    // [B, T, H, D] → [B, H, T, D]
-    private static float[] Split(AttentionCase c, float[] x)
-    {
-        var split = new float[x.Length];
-        for (int b = 0; b < c.B; b++)
-        {
-            for (int h = 0; h < c.H; h++)
-            {
-                for (int t = 0; t < c.Tq; t++)
-                {
-                    Array.Copy(x, (((b * c.Tq) + t) * c.H + h) * c.D, split, (((b * c.H) + h) * c.Tq + t) * c.D, c.D);
-                }
-            }
-        }
-
-        return split;
     }
 }

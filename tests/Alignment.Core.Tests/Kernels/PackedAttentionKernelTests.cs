@@ -30,10 +30,10 @@ public sealed class PackedAttentionKernelTests
         AttentionCase c = Cases[index];
         var rng = new Random(index);
         float[] q = TestData.Normal(rng, c.QueryElements), k = TestData.Normal(rng, c.KeyElements), v = TestData.Normal(rng, c.KeyElements);
-        var (output, att) = RunForward(c, Pack(c, q, k, v));
+        var (output, att) = RunForward(c, AttentionLayouts.Pack(c, q, k, v));
 
         var e = NaiveAttention.Forward(c, TestData.ToDouble(q), TestData.ToDouble(k), TestData.ToDouble(v));
-        Close(e.Output, Split(c, output), ForwardTolerance, "output");
+        Close(e.Output, AttentionLayouts.Split(c, output), ForwardTolerance, "output");
         // Probabilities are defined for the causal triangle; columns past a query are 0 within its block.
         for (int pair = 0; pair < c.B * c.H; pair++)
         {
@@ -56,12 +56,12 @@ public sealed class PackedAttentionKernelTests
         AttentionCase c = Cases[index];
         var rng = new Random(index + 100);
         float[] q = TestData.Normal(rng, c.QueryElements), k = TestData.Normal(rng, c.KeyElements), v = TestData.Normal(rng, c.KeyElements);
-        float[] qkv = Pack(c, q, k, v);
+        float[] qkv = AttentionLayouts.Pack(c, q, k, v);
         var (_, att) = RunForward(c, qkv);
         float[] dOut = TestData.Normal(rng, c.QueryElements);
         var e = NaiveAttention.Backward(c, TestData.ToDouble(dOut), TestData.ToDouble(q), TestData.ToDouble(k), TestData.ToDouble(v));
-        double[] expected = TestData.ToDouble(Pack(c, TestData.ToFloat(e.Dq), TestData.ToFloat(e.Dk), TestData.ToFloat(e.Dv)));
-        float[] dOutPacked = Merge(c, dOut);
+        double[] expected = TestData.ToDouble(AttentionLayouts.Pack(c, TestData.ToFloat(e.Dq), TestData.ToFloat(e.Dk), TestData.ToFloat(e.Dv)));
+        float[] dOutPacked = AttentionLayouts.Merge(c, dOut, c.Tq, c.Tq);
 
         var written = new float[qkv.Length];
         Array.Fill(written, float.NaN);
@@ -87,64 +87,5 @@ public sealed class PackedAttentionKernelTests
         var att = new float[c.ScoreElements];
         PackedAttentionKernels.Forward(qkv, c.Mask, output, att, c.B, c.H, c.Tq, c.D, c.Scale);
         return (output, att);
-    }
-
-    // q, k, v: [B, H, T, D] → [B, T, 3, H, D]
-    private static float[] Pack(AttentionCase c, float[] q, float[] k, float[] v)
-    {
-        int width = c.H * c.D;
-        var packed = new float[3 * c.QueryElements];
-        for (int b = 0; b < c.B; b++)
-        {
-            for (int h = 0; h < c.H; h++)
-            {
-                for (int t = 0; t < c.Tq; t++)
-                {
-                    int src = (((b * c.H) + h) * c.Tq + t) * c.D;
-                    int dst = (((b * c.Tq) + t) * 3 * width) + (h * c.D);
-                    Array.Copy(q, src, packed, dst, c.D);
-                    Array.Copy(k, src, packed, dst + width, c.D);
-                    Array.Copy(v, src, packed, dst + (2 * width), c.D);
-                }
-            }
-        }
-
-        return packed;
-    }
-
-    // [B, H, T, D] → [B, T, H, D]
-    private static float[] Merge(AttentionCase c, float[] x)
-    {
-        var merged = new float[x.Length];
-        for (int b = 0; b < c.B; b++)
-        {
-            for (int h = 0; h < c.H; h++)
-            {
-                for (int t = 0; t < c.Tq; t++)
-                {
-                    Array.Copy(x, (((b * c.H) + h) * c.Tq + t) * c.D, merged, (((b * c.Tq) + t) * c.H + h) * c.D, c.D);
-                }
-            }
-        }
-
-        return merged;
-    }
-
-    // [B, T, H, D] → [B, H, T, D]
-    private static float[] Split(AttentionCase c, float[] x)
-    {
-        var split = new float[x.Length];
-        for (int b = 0; b < c.B; b++)
-        {
-            for (int h = 0; h < c.H; h++)
-            {
-                for (int t = 0; t < c.Tq; t++)
-                {
-                    Array.Copy(x, (((b * c.Tq) + t) * c.H + h) * c.D, split, (((b * c.H) + h) * c.Tq + t) * c.D, c.D);
-                }
-            }
-        }
-
-        return split;
     }
 }

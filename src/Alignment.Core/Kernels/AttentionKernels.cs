@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Alignment.Kernels;
@@ -77,16 +76,10 @@ internal static partial class AttentionKernels
 
             attRow[limit..].Clear();
             outRow.Clear();
-            float max = RowOps.Max(visible);
-            if (float.IsNegativeInfinity(max))
+            if (ExpRowOps.Softmax(visible, visible))
             {
-                visible.Clear();
-                continue;
+                GemvOps.AccumulateRows(visible, vPair, outRow);
             }
-
-            double sum = ExpRowOps.ExpStore(visible, max, visible);
-            TensorPrimitives.Multiply(visible, (float)(1.0 / sum), visible);
-            GemvOps.AccumulateRows(visible, vPair, outRow);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Alignment.Kernels;
@@ -14,8 +13,6 @@ namespace Alignment.Kernels;
 /// </summary>
 internal static unsafe class CachedAttentionKernels
 {
-    private const int W = 8;
-
     private const int CacheLine = 64;
 
     /// <summary>
@@ -123,7 +120,8 @@ internal static unsafe class CachedAttentionKernels
             bool hidden = mask != null && mask[j] == 0f;
             for (int head = 0; head < h; head++)
             {
-                scores[(head * cap) + j] = hidden ? float.NegativeInfinity : s.Scale * Dot(q + (head * d), kj + (head * d), d);
+                scores[(head * cap) + j] = hidden ? float.NegativeInfinity
+                    : s.Scale * RowOps.DotShort(new ReadOnlySpan<float>(q + (head * d), d), new ReadOnlySpan<float>(kj + (head * d), d));
             }
         }
 
@@ -132,19 +130,7 @@ internal static unsafe class CachedAttentionKernels
         for (int head = 0; head < h; head++)
         {
             var row = new Span<float>(scores + (head * cap), visible);
-            float max = RowOps.Max(row);
-            if (float.IsNegativeInfinity(max))
-            {
-                row.Clear();
-                continue;
-            }
-
-            any = true;
-            float inverse = (float)(1.0 / ExpRowOps.ExpStore(row, max, row));
-            for (int j = 0; j < visible; j++)
-            {
-                row[j] *= inverse;
-            }
+            any |= ExpRowOps.Softmax(row, row);
         }
 
         if (!any)
@@ -160,61 +146,9 @@ internal static unsafe class CachedAttentionKernels
                 float p = scores[(head * cap) + j];
                 if (p != 0f)
                 {
-                    AddScaled(y + (head * d), vj + (head * d), p, d);
+                    RowOps.Axpy(p, new ReadOnlySpan<float>(vj + (head * d), d), new Span<float>(y + (head * d), d));
                 }
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* a, float* b, int d)
-    {
-        int k = 0;
-        float sum = 0f;
-        if (Vector256.IsHardwareAccelerated && d >= W)
-        {
-            // Two sums, so that the multiply-adds of a head form two chains instead of one.
-            Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-            for (; k <= d - (2 * W); k += 2 * W)
-            {
-                acc0 = Vector256.FusedMultiplyAdd(Vector256.Load(a + k), Vector256.Load(b + k), acc0);
-                acc1 = Vector256.FusedMultiplyAdd(Vector256.Load(a + k + W), Vector256.Load(b + k + W), acc1);
-            }
-
-            if (k <= d - W)
-            {
-                acc0 = Vector256.FusedMultiplyAdd(Vector256.Load(a + k), Vector256.Load(b + k), acc0);
-                k += W;
-            }
-
-            sum = Vector256.Sum(acc0 + acc1);
-        }
-
-        for (; k < d; k++)
-        {
-            sum += a[k] * b[k];
-        }
-
-        return sum;
-    }
-
-    // y += p·v over d values.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaled(float* y, float* v, float p, int d)
-    {
-        int k = 0;
-        if (Vector256.IsHardwareAccelerated && d >= W)
-        {
-            var scale = Vector256.Create(p);
-            for (; k <= d - W; k += W)
-            {
-                Vector256.FusedMultiplyAdd(scale, Vector256.Load(v + k), Vector256.Load(y + k)).Store(y + k);
-            }
-        }
-
-        for (; k < d; k++)
-        {
-            y[k] += p * v[k];
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -40,6 +41,25 @@ internal static class ExpRowOps
         }
 
         return sum;
+    }
+
+    // x, y: [n]
+    /// <summary>
+    /// y = softmax(x), the sum taken in double; y all 0 when every x is −∞ (nothing visible). x and y may be the same
+    /// buffer. Returns false in that all-hidden case.
+    /// </summary>
+    public static bool Softmax(ReadOnlySpan<float> x, Span<float> y)
+    {
+        float max = RowOps.Max(x);
+        if (float.IsNegativeInfinity(max))
+        {
+            y[..x.Length].Clear();
+            return false;
+        }
+
+        double sum = ExpStore(x, max, y);
+        TensorPrimitives.Multiply(y[..x.Length], (float)(1.0 / sum), y[..x.Length]);
+        return true;
     }
 
     // x, y: [n]

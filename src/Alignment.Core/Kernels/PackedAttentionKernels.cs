@@ -135,15 +135,7 @@ internal static class PackedAttentionKernels
             }
         }
 
-        float max = RowOps.Max(live);
-        if (float.IsNegativeInfinity(max))
-        {
-            live.Clear();
-            return;
-        }
-
-        double sum = ExpRowOps.ExpStore(live, max, live);
-        TensorPrimitives.Multiply(live, (float)(1.0 / sum), live);
+        ExpRowOps.Softmax(live, live);
     }
 
     private static void BackwardPairs(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,

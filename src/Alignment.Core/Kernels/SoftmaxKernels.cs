@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -85,16 +84,7 @@ internal static partial class SoftmaxKernels
         for (int r = start; r < end; r++)
         {
             ReadOnlySpan<float> xr = x.Slice(r * cols, cols);
-            Span<float> yr = y.Slice(r * cols, cols);
-            float max = RowOps.Max(xr);
-            if (float.IsNegativeInfinity(max))
-            {
-                yr.Clear();
-                continue;
-            }
-
-            double sum = ExpRowOps.ExpStore(xr, max, yr);
-            TensorPrimitives.Multiply(yr, (float)(1.0 / sum), yr);
+            ExpRowOps.Softmax(xr, y.Slice(r * cols, cols));
         }
     }
 

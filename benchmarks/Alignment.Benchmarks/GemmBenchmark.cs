@@ -23,6 +23,13 @@ internal static class GemmBenchmark
         ("small.fc_dW", 256, 1024, 1024), ("small.decode_lm_head", 8, 256, 8192),
         ("gpt2.fc", 2048, 768, 3072), ("gpt2.lm_head", 2048, 768, 50257), ("gpt2.decode_lm_head", 8, 768, 50257),
         ("gpt2.decode_qkv", 8, 768, 2304), ("gpt2.decode_fc", 8, 768, 3072), ("gpt2.decode_fc_proj", 8, 3072, 768),
+
+        // One gpt2-124M backbone pass of the reward step (8 sequences of 256): the projections' forward products (NN),
+        // their input gradients dY·Wᵀ (run as NT) and their weight gradients Xᵀ·dY (run as TN).
+        ("gpt2.rm_qkv", 2048, 768, 2304), ("gpt2.rm_attn_proj", 2048, 768, 768), ("gpt2.rm_fc_proj", 2048, 3072, 768),
+        ("gpt2.rm_qkv_dX", 2048, 2304, 768), ("gpt2.rm_fc_dX", 2048, 3072, 768), ("gpt2.rm_fc_proj_dX", 2048, 768, 3072),
+        ("gpt2.rm_qkv_dW", 768, 2048, 2304), ("gpt2.rm_attn_proj_dW", 768, 2048, 768), ("gpt2.rm_fc_dW", 768, 2048, 3072),
+        ("gpt2.rm_fc_proj_dW", 3072, 2048, 768),
     ];
 
     private static readonly string[] AllForms = ["NN", "NT", "TN"];

@@ -6,11 +6,13 @@ set -euo pipefail
 N=${1:-3}
 BENCH=${2:-../shared/bench}
 OUT=$(mktemp -d)
-dotnet build -c Release benchmarks/Alignment.Benchmarks > /dev/null
+source "$(dirname "$0")/side-by-side-lib.sh"
+build_ours "$OUT"
 OURS=benchmarks/Alignment.Benchmarks/bin/Release/net10.0/Alignment.Benchmarks
 for i in $(seq "$N"); do
-  (cd "$BENCH" && env -u OPENBLAS_CORETYPE /usr/bin/python3 gemm_ref.py --out "$OUT/ref$i.json" > /dev/null 2>&1)
-  "$OURS" gemm --json "$OUT/ours$i.json" > /dev/null
+  run_logged "$OUT/ref$i.log" "OpenBLAS's gemm_ref.py (run $i)" \
+    env -u OPENBLAS_CORETYPE -C "$BENCH" /usr/bin/python3 gemm_ref.py --out "$OUT/ref$i.json"
+  run_logged "$OUT/ours$i.log" "our GEMM benchmark (run $i)" "$OURS" gemm --json "$OUT/ours$i.json"
 done
 /usr/bin/python3 - "$N" "$OUT" <<'PY'
 import json, sys, statistics as st

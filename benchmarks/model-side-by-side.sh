@@ -7,11 +7,13 @@ N=${1:-3}
 CONFIGS=${2:-tiny,small}
 BENCH=${3:-../shared/bench}
 OUT=$(mktemp -d)
-dotnet build -c Release benchmarks/Alignment.Benchmarks > /dev/null
+source "$(dirname "$0")/side-by-side-lib.sh"
+build_ours "$OUT"
 OURS=benchmarks/Alignment.Benchmarks/bin/Release/net10.0/Alignment.Benchmarks
 for i in $(seq "$N"); do
-  (cd "$BENCH" && env -u OPENBLAS_CORETYPE /usr/bin/python3 torch_ref.py --configs "$CONFIGS" --out "$OUT/torch$i.json" > /dev/null 2>&1)
-  "$OURS" model "$CONFIGS" > "$OUT/ours$i.txt"
+  run_logged "$OUT/torch$i.log" "PyTorch's torch_ref.py (run $i)" \
+    env -u OPENBLAS_CORETYPE -C "$BENCH" /usr/bin/python3 torch_ref.py --configs "$CONFIGS" --out "$OUT/torch$i.json"
+  run_logged "$OUT/ours$i.txt" "our model benchmark (run $i)" "$OURS" model "$CONFIGS"
 done
 /usr/bin/python3 - "$N" "$OUT" <<'PY'
 import json, re, sys, statistics as st

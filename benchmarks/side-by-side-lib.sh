@@ -1,0 +1,26 @@
+#!/bin/bash
+# Shared by model-side-by-side.sh and gemm-side-by-side.sh (sourced, not run): steps whose output is kept in a log
+# file, and that stop the script with the log's last lines when they fail, instead of exiting silently.
+
+# run_logged LOG WHAT COMMAND...: runs COMMAND with stdout and stderr into LOG; on failure prints WHAT, the last lines
+# of LOG and a hint, then exits 1.
+run_logged() {
+  local log=$1 what=$2
+  shift 2
+  if ! "$@" > "$log" 2>&1; then
+    echo "error: $what failed; the last lines of $log:" >&2
+    tail -n 8 "$log" >&2
+    case $what in
+      *PyTorch*|*OpenBLAS*)
+        echo "The references need Debian's interpreter with its packages:" \
+          "apt-get install -y python3-torch python3-numpy libopenblas-dev (see shared/bench/README.md)." >&2 ;;
+    esac
+    exit 1
+  fi
+}
+
+# build_ours OUT: builds the benchmark project in Release (log in OUT/build.log).
+build_ours() {
+  run_logged "$1/build.log" "the Release build of benchmarks/Alignment.Benchmarks" \
+    dotnet build -c Release benchmarks/Alignment.Benchmarks
+}

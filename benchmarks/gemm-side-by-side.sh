@@ -10,7 +10,7 @@ source "$(dirname "$0")/side-by-side-lib.sh"
 build_ours "$OUT"
 OURS=benchmarks/Alignment.Benchmarks/bin/Release/net10.0/Alignment.Benchmarks
 for i in $(seq "$N"); do
-  run_logged "$OUT/ref$i.log" "OpenBLAS's gemm_ref.py (run $i)" \
+  run_peer "$OUT/ref$i.log" "OpenBLAS's gemm_ref.py (run $i)" \
     env -u OPENBLAS_CORETYPE -C "$BENCH" /usr/bin/python3 gemm_ref.py --out "$OUT/ref$i.json"
   run_logged "$OUT/ours$i.log" "our GEMM benchmark (run $i)" "$OURS" gemm --json "$OUT/ours$i.json"
 done

@@ -11,7 +11,7 @@ source "$(dirname "$0")/side-by-side-lib.sh"
 build_ours "$OUT"
 OURS=benchmarks/Alignment.Benchmarks/bin/Release/net10.0/Alignment.Benchmarks
 for i in $(seq "$N"); do
-  run_logged "$OUT/torch$i.log" "PyTorch's torch_ref.py (run $i)" \
+  run_peer "$OUT/torch$i.log" "PyTorch's torch_ref.py (run $i)" \
     env -u OPENBLAS_CORETYPE -C "$BENCH" /usr/bin/python3 torch_ref.py --configs "$CONFIGS" --out "$OUT/torch$i.json"
   run_logged "$OUT/ours$i.txt" "our model benchmark (run $i)" "$OURS" model "$CONFIGS"
 done

@@ -10,10 +10,10 @@ namespace Alignment.Benchmarks;
 /// How close a decode step's products come to the memory bandwidth. The weight products of one gpt2-124M decode
 /// step with batch 8 (per block: qkv 768→2304, attention projection 768→768, MLP 768→3072 and 3072→768; then the
 /// 768→50257 LM head), each with its own weight, ~494 MB in all, so every step streams all of them from memory:
-/// once with every weight in plain [out, in] rows (the NT form), once as generation runs them (the block weights in
-/// the row-triples layout of <see cref="GemmRowTriples"/>, the LM head in plain rows), and once with every weight, the LM
-/// head too, in the row-triples layout in bfloat16 (as generation with bfloat16 decode weights runs them, half the
-/// bytes). Timed against a plain read of
+/// once with every weight in plain [out, in] rows (the NT form, as products without decode copies read the LM head),
+/// once as generation runs them (every weight in the column panels of <see cref="GemmColumnPanels"/>), and once with
+/// the panels in bfloat16 (as generation with bfloat16 decode weights runs them, half the bytes). Timed against a plain
+/// read of
 /// the same bytes on the same threads, alternated round by round, and set beside the time the products' FMAs alone
 /// need at the measured FMA peak (8 per weight with 8 rows): a step cannot be faster than the longer of the two floors.
 /// Options: --rounds N (default 7), --rows M (default 8, the batch).
@@ -37,9 +37,9 @@ internal static class DecodeStreamBenchmark
         shapes.Add((Vocab, Embedding));
         var rng = new Random(0);
         float[][] weights = shapes.Select(s => Samples.RandomFloats(rng, (long)s.N * s.K)).ToArray();
-        // The block weights in the row-triples layout, as Conv1D's decode copies hold them (the LM head stays plain).
-        float[][] packed = weights.Select((w, i) => i < shapes.Count - 1 ? RowTriples(w, shapes[i].N, shapes[i].K) : w).ToArray();
-        ushort[][] halves = weights.Select((w, i) => RowTriplesBFloat16(w, shapes[i].N, shapes[i].K)).ToArray();
+        // Every weight in column panels, as the decode copies hold them.
+        float[][] packed = weights.Select((w, i) => Panels(w, shapes[i].N, shapes[i].K)).ToArray();
+        ushort[][] halves = weights.Select((w, i) => PanelsBFloat16(w, shapes[i].N, shapes[i].K)).ToArray();
         double bytes = weights.Sum(w => (double)w.Length) * sizeof(float);
         float[] a = Samples.RandomFloats(rng, (long)rows * 4 * Embedding);
         float[] c = new float[(long)rows * Vocab];
@@ -59,14 +59,7 @@ internal static class DecodeStreamBenchmark
             for (int i = 0; i < shapes.Count; i++)
             {
                 (int n, int k) = shapes[i];
-                if (i < shapes.Count - 1)
-                {
-                    Gemm.MultiplyRowTriples(rows, n, k, a.AsSpan(0, rows * k), packed[i], default, c.AsSpan(0, rows * n), threads);
-                }
-                else
-                {
-                    Gemm.Multiply(false, true, rows, n, k, a, k, weights[i], k, c, n, false);
-                }
+                Gemm.MultiplyColumnPanels(rows, n, k, a.AsSpan(0, rows * k), packed[i], default, c.AsSpan(0, rows * n), threads);
             }
         }
 
@@ -75,7 +68,7 @@ internal static class DecodeStreamBenchmark
             for (int i = 0; i < shapes.Count; i++)
             {
                 (int n, int k) = shapes[i];
-                Gemm.MultiplyRowTriples(rows, n, k, a.AsSpan(0, rows * k), halves[i], default, c.AsSpan(0, rows * n), threads);
+                Gemm.MultiplyColumnPanels(rows, n, k, a.AsSpan(0, rows * k), halves[i], default, c.AsSpan(0, rows * n), threads);
             }
         }
 
@@ -117,33 +110,33 @@ internal static class DecodeStreamBenchmark
         double read = Samples.Median(readTimes);
         output.WriteLine($"decode step of gpt2-124M, {rows} rows, {shapes.Count} products, {bytes / 1e6:F0} MB of weights, {threads} threads, medians of {rounds} alternated rounds");
         output.WriteLine($"{"NT rows",-12}{step * 1e3,10:F2} ms{bytes / step / 1e9,10:F1} GB/s   every weight in plain [out, in] rows");
-        output.WriteLine($"{"row triples",-12}{decode * 1e3,10:F2} ms{bytes / decode / 1e9,10:F1} GB/s   block weights in the row-triples layout, as generation runs them");
-        output.WriteLine($"{"bf16 triples",-12}{half * 1e3,10:F2} ms{bytes / 2 / half / 1e9,10:F1} GB/s   every weight in bfloat16 row triples (half the bytes), as generation with bfloat16 decode weights runs them");
+        output.WriteLine($"{"panels",-12}{decode * 1e3,10:F2} ms{bytes / decode / 1e9,10:F1} GB/s   every weight in column panels, as generation runs them");
+        output.WriteLine($"{"bf16 panels",-12}{half * 1e3,10:F2} ms{bytes / 2 / half / 1e9,10:F1} GB/s   every weight in bfloat16 column panels (half the bytes), as generation with bfloat16 decode weights runs them");
         output.WriteLine($"{"plain read",-12}{read * 1e3,10:F2} ms{bytes / read / 1e9,10:F1} GB/s");
         output.WriteLine($"{"FMA floor",-12}{computeFloor * 1e3,10:F2} ms  (the products' {flops / 1e9:F2} GFLOP at the measured FMA peak)");
-        output.WriteLine($"products reach {read / step:P0} (NT rows) and {read / decode:P0} (row triples) of the plain read's bandwidth");
+        output.WriteLine($"products reach {read / step:P0} (NT rows) and {read / decode:P0} (panels) of the plain read's bandwidth");
     }
 
-    // The [n, k] weight w (the rows of Wᵀ) in the row-triples layout.
-    private static unsafe float[] RowTriples(float[] w, int n, int k)
+    // The [n, k] weight w (the rows of Wᵀ) in the column-panels layout.
+    private static unsafe float[] Panels(float[] w, int n, int k)
     {
-        float[] packed = new float[(long)n * GemmRowTriples.PaddedLength(k)];
+        float[] packed = new float[GemmColumnPanels.Length(k, n)];
         fixed (float* source = w, destination = packed)
         {
-            GemmRowTriples.PackRows(source, n, k, destination, parallel: true);
+            GemmColumnPanels.PackOutIn(source, n, k, destination, parallel: true);
         }
 
         return packed;
     }
 
-    // The [n, k] weight w in the row-triples layout, in bfloat16.
-    private static unsafe ushort[] RowTriplesBFloat16(float[] w, int n, int k)
+    // The [n, k] weight w in the column-panels layout, in bfloat16.
+    private static unsafe ushort[] PanelsBFloat16(float[] w, int n, int k)
     {
-        ushort[] packed = new ushort[(long)n * GemmRowTriples.PaddedLength(k)];
+        ushort[] packed = new ushort[GemmColumnPanels.Length(k, n)];
         fixed (float* source = w)
         fixed (ushort* destination = packed)
         {
-            GemmRowTriples.PackRowsBFloat16(source, n, k, destination, parallel: true);
+            GemmColumnPanels.PackOutInBFloat16(source, n, k, destination, parallel: true);
         }
 
         return packed;

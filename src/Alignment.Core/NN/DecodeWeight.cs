@@ -5,18 +5,19 @@ using Alignment.Kernels;
 namespace Alignment.NN;
 
 /// <summary>
-/// A read-only copy of a linear layer's weight laid out for products with few rows, as in decoding: the rows of
-/// Wᵀ [out, in] in the <see cref="GemmRowTriples"/> layout (three rows read as one stream), in a buffer from the tensor
-/// pool, as float32 or as bfloat16 (half the bytes to stream; each value rounded to nearest even).
-/// <see cref="Linear"/> gives the same values, summed in the same order, as <see cref="Tensor.Linear"/> with Wᵀ on at
-/// most <see cref="MaxRows"/> rows, for the float32 copy; for the bfloat16 copy, the values that product gives for the
-/// weight rounded to bfloat16 (the sums are float32 in both). The copy does not follow later changes of the weight;
-/// <see cref="Dispose"/> returns its buffer to the pool.
+/// A read-only copy of a linear layer's weight laid out for products with few rows, as in decoding: W [in, out] in
+/// the <see cref="GemmColumnPanels"/> layout (panels of 24 output columns, each read as one stream), in a buffer from
+/// the tensor pool, as float32 or as bfloat16 (half the bytes to stream; each value rounded to nearest even).
+/// <see cref="Linear"/> gives x·W + b for inputs of at most <see cref="MaxRows"/> rows, each output the sum of its
+/// products in order, one fused multiply-add each, then the bias; so it agrees with <see cref="Tensor.Linear"/> to
+/// rounding, not bit for bit (their summation orders differ). The bfloat16 copy gives, bit for bit, what the float32
+/// copy of the weight rounded to bfloat16 gives (the sums are float32 in both). The copy does not follow later changes
+/// of the weight; <see cref="Dispose"/> returns its buffer to the pool.
 /// </summary>
 internal sealed class DecodeWeight : IDisposable
 {
-    // The packed values, as storage only: the row-triples layout is not a plain matrix. Float32: [out, kp] floats;
-    // bfloat16: out·kp bit patterns, two to a float, in [out, kp / 2] floats (kp is a multiple of 8).
+    // The packed values, as storage only: the column-panels layout is not a plain matrix. Float32: [panels, in, 24]
+    // floats; bfloat16: as many bit patterns, two to a float, in [panels, in, 12] floats.
     private Tensor? _packed;
 
     private DecodeWeight(Tensor packed, int inFeatures, int outFeatures, bool bfloat16)
@@ -30,7 +31,7 @@ internal sealed class DecodeWeight : IDisposable
     /// <summary>The most rows (product of the input's leading dimensions) <see cref="Linear"/> takes.</summary>
     public static int MaxRows => GemmSmallM.MaxRows;
 
-    /// <summary>Whether this machine runs the row-triples product (AVX2 and FMA).</summary>
+    /// <summary>Whether this machine runs the column-panels product (AVX2 and FMA).</summary>
     public static bool IsSupported => Gemm.IsSupported(GemmBackend.Vector256);
 
     /// <summary>Input features (the weight's in dimension).</summary>
@@ -72,24 +73,24 @@ internal sealed class DecodeWeight : IDisposable
 
         int inFeatures = transposed ? weight.Shape[0] : weight.Shape[1];
         int outFeatures = transposed ? weight.Shape[1] : weight.Shape[0];
-        int paddedLength = GemmRowTriples.PaddedLength(inFeatures);
         var w = weight.Contiguous();
-        var packed = Tensor.EmptyUnscoped([outFeatures, bfloat16 ? paddedLength / 2 : paddedLength]);
+        int width = bfloat16 ? GemmColumnPanels.Width / 2 : GemmColumnPanels.Width;
+        var packed = Tensor.EmptyUnscoped([GemmColumnPanels.Count(outFeatures), inFeatures, width]);
         fixed (float* source = w.Span, destination = packed.Span)
         {
             switch (transposed, bfloat16)
             {
                 case (true, false):
-                    GemmRowTriples.PackTransposed(source, inFeatures, outFeatures, destination, parallel: true);
+                    GemmColumnPanels.PackInOut(source, inFeatures, outFeatures, destination, parallel: true);
                     break;
                 case (true, true):
-                    GemmRowTriples.PackTransposedBFloat16(source, inFeatures, outFeatures, (ushort*)destination, parallel: true);
+                    GemmColumnPanels.PackInOutBFloat16(source, inFeatures, outFeatures, (ushort*)destination, parallel: true);
                     break;
                 case (false, false):
-                    GemmRowTriples.PackRows(source, outFeatures, inFeatures, destination, parallel: true);
+                    GemmColumnPanels.PackOutIn(source, outFeatures, inFeatures, destination, parallel: true);
                     break;
                 default:
-                    GemmRowTriples.PackRowsBFloat16(source, outFeatures, inFeatures, (ushort*)destination, parallel: true);
+                    GemmColumnPanels.PackOutInBFloat16(source, outFeatures, inFeatures, (ushort*)destination, parallel: true);
                     break;
             }
         }
@@ -169,11 +170,11 @@ internal sealed class DecodeWeight : IDisposable
         int threads = Environment.ProcessorCount;
         if (IsBFloat16)
         {
-            Gemm.MultiplyRowTriples(rows, OutFeatures, InFeatures, x.Span, MemoryMarshal.Cast<float, ushort>(packed.Span), b, y.Span, threads);
+            Gemm.MultiplyColumnPanels(rows, OutFeatures, InFeatures, x.Span, MemoryMarshal.Cast<float, ushort>(packed.Span), b, y.Span, threads);
         }
         else
         {
-            Gemm.MultiplyRowTriples(rows, OutFeatures, InFeatures, x.Span, packed.Span, b, y.Span, threads);
+            Gemm.MultiplyColumnPanels(rows, OutFeatures, InFeatures, x.Span, packed.Span, b, y.Span, threads);
         }
 
         return y;

@@ -5,9 +5,8 @@ namespace Alignment.Models.Generation;
 
 /// <summary>
 /// Attaches a decode copy of the weight (<see cref="Conv1D.AttachDecodeWeight"/>) to every <see cref="Conv1D"/> of a
-/// model for the duration of a generation call (see <see cref="GenerationOptions.TransposeWeights"/>), and with bfloat16
-/// copies also one of the output projection (<see cref="Gpt2LanguageModel.AttachDecodeHead"/>); detaches them all when
-/// disposed. On a machine without AVX2 and FMA it attaches none (<see cref="DecodeWeight.IsSupported"/>).
+/// model for the duration of a generation call (see <see cref="GenerationOptions.TransposeWeights"/>), and one of the
+/// output projection (<see cref="Gpt2LanguageModel.AttachDecodeHead"/>); detaches them all when disposed. On a machine without AVX2 and FMA it attaches none (<see cref="DecodeWeight.IsSupported"/>).
 /// </summary>
 internal sealed class DecodeWeightsScope : IDisposable
 {
@@ -32,11 +31,7 @@ internal sealed class DecodeWeightsScope : IDisposable
                 layer.AttachDecodeWeight(bfloat16);
             }
 
-            // A float32 copy of the head would read no fewer bytes than the embedding itself, which is already [V, C].
-            if (bfloat16)
-            {
-                model.AttachDecodeHead(bfloat16);
-            }
+            model.AttachDecodeHead(bfloat16);
         }
         catch
         {

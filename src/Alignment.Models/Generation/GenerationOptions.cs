@@ -52,29 +52,29 @@ public sealed class GenerationOptions
     public int? PadTokenId { get; init; }
 
     /// <summary>
-    /// Whether the call first copies every Conv1D weight of the model ([in, out], Hugging Face's layout) into a
-    /// transposed buffer laid out for decoding (rows of Wᵀ [out, in], interleaved three by three) and decodes with
-    /// those. A decode step multiplies a few rows by each weight and is bound by reading the weights from memory: the
-    /// copy is read as one stream per three whole rows, the [in, out] weight as short pieces of every row, which
-    /// streams more slowly. The prefill (more than 16 rows) still reads the weights themselves. Costs one pass over the
-    /// block weights per call and, while the call runs, memory of their size (340 MB for GPT-2 124M); the buffers go
-    /// back to the tensor pool at the end. Needs AVX2 and FMA; elsewhere it does nothing. Tokens agree with
-    /// <c>false</c> up to float rounding (sums in another order). Turn it off for calls with very few new tokens. The
-    /// default value is true.
+    /// Whether the call first copies every Conv1D weight of the model ([in, out], Hugging Face's layout) and the tied
+    /// output projection into buffers laid out for decoding (column panels: each 24 output columns as one stream, see
+    /// BENCHMARKS.md) and decodes with those. A decode step multiplies a few rows by each weight and is bound by reading
+    /// the weights from memory: a panel is read as one stream by a kernel that uses each input value once per 24
+    /// columns, where the weights themselves are read as short pieces of every row, or by dot products that read all of
+    /// the input again for every three columns. The prefill (more than 16 rows) still reads the weights themselves.
+    /// Costs one pass over the weights per call and, while the call runs, memory of their size (494 MB for GPT-2 124M:
+    /// 340 MB of block weights, 154 MB of embedding); the buffers go back to the tensor pool at the end. Needs AVX2 and
+    /// FMA; elsewhere it does nothing. Tokens agree with <c>false</c> up to float rounding (sums in another order). Turn
+    /// it off for calls with very few new tokens. The default value is true.
     /// </summary>
     public bool TransposeWeights { get; init; } = true;
 
     /// <summary>
     /// What the decode copies of <see cref="TransposeWeights"/> hold. <see cref="Generation.DecodeWeightPrecision.BFloat16"/>
-    /// rounds every Conv1D weight to bfloat16 (to nearest, ties to even) in its copy, and also copies the tied token
-    /// embedding, rounded, for the logits: a decode step then reads half the bytes, which is what bounds it (gpt2-124M,
-    /// 8 prompts, 64 new tokens: about 1.5× the new tokens per second of float32 copies; see BENCHMARKS.md). Products of
+    /// rounds every Conv1D weight and the tied token embedding to bfloat16 (to nearest, ties to even) in their copies: a
+    /// decode step then reads half the bytes, which is what bounds it (see BENCHMARKS.md for gpt2-124M's figures). Products of
     /// more than 16 rows (the prefill's transformer) still read the float32 weights, and every sum, logit and
     /// log-probability is float32; but the products of at most 16 rows use weights each off by up to 2⁻⁹ of its size,
     /// so the log-probabilities move a little and sampled tokens can differ from float32 decoding. Suits rollouts whose
     /// log-probabilities are recomputed by a training forward (as PPO does), not parity checks. Needs
     /// <see cref="TransposeWeights"/>; on a machine without AVX2 and FMA nothing is copied and decoding is float32. The
-    /// copies take half the memory of float32 ones, plus half the embedding's (77 MB for GPT-2 124M). The default value
+    /// copies take half the memory of float32 ones (247 MB for GPT-2 124M). The default value
     /// is <see cref="Generation.DecodeWeightPrecision.Float32"/>.
     /// </summary>
     public DecodeWeightPrecision DecodeWeightPrecision { get; init; } = DecodeWeightPrecision.Float32;

@@ -14,9 +14,9 @@ namespace Alignment.Models.Generation;
 /// restored afterwards. Each step's tensors live in their own <see cref="TensorScope"/>, so memory is recycled.
 /// Sampling uses one <see cref="RandomGenerator"/> seeded with <see cref="GenerationOptions.Seed"/> and draws one number
 /// per row per step, in row order, also for rows that have finished: a row's draws do not depend on when other rows stop.
-/// With <see cref="GenerationOptions.TransposeWeights"/> (the default) every Conv1D weight is copied, transposed and
-/// laid out for decoding, at the start of the call and decoded from (with
-/// <see cref="GenerationOptions.DecodeWeightPrecision"/> = BFloat16, rounded, and the output projection too); the
+/// With <see cref="GenerationOptions.TransposeWeights"/> (the default) every Conv1D weight and the output projection
+/// are copied and laid out for decoding at the start of the call, and decoded from (with
+/// <see cref="GenerationOptions.DecodeWeightPrecision"/> = BFloat16, rounded); the
 /// copies are dropped when the call ends, also when it throws, and so is the key/value cache, whose buffers go back to
 /// the tensor pool for the next call of the same size. A call changes the model's state while it runs (training flags, these copies): do not use the model from
 /// another thread meanwhile.

@@ -11,7 +11,7 @@ namespace Alignment.Models.Gpt2;
 /// </summary>
 public sealed class Conv1D : Module
 {
-    // Wᵀ [out, in] in the decode layout, copied from Weight by AttachDecodeWeight; null when none is attached.
+    // W in the decode layout, copied from Weight by AttachDecodeWeight; null when none is attached.
     private DecodeWeight? _decodeWeight;
 
     /// <summary>Creates the layer with weights N(0, <paramref name="std"/>²) and zero bias.</summary>
@@ -64,7 +64,7 @@ public sealed class Conv1D : Module
     internal bool HasDecodeWeight => _decodeWeight is not null;
 
     /// <summary>
-    /// Copies the current weight into a transposed buffer (from the tensor pool), laid out for products with few rows,
+    /// Copies the current weight into a buffer (from the tensor pool) laid out for products with few rows,
     /// that <see cref="Forward"/> reads while gradients are off. The copy does not follow later changes of
     /// <see cref="Weight"/>: detach it before the weight changes.
     /// </summary>

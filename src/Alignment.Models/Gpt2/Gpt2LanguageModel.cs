@@ -54,9 +54,10 @@ public sealed class Gpt2LanguageModel : Module
     /// <summary>Projects hidden states [..., C] to logits [..., V] with the tied embedding.</summary>
     /// <param name="hidden">Hidden states.</param>
     /// <returns>Logits.</returns>
-    /// <remarks>During a generation call with bfloat16 decode weights
-    /// (<see cref="Generation.GenerationOptions.DecodeWeightPrecision"/>), products of at most
-    /// <see cref="DecodeWeight.MaxRows"/> rows with gradients off read a bfloat16 copy of the embedding instead.</remarks>
+    /// <remarks>During a generation call with decode weights (<see cref="Generation.GenerationOptions.TransposeWeights"/>),
+    /// products of at most <see cref="DecodeWeight.MaxRows"/> rows with gradients off read a copy of the embedding laid
+    /// out for decoding instead (rounded to bfloat16 with <see cref="Generation.GenerationOptions.DecodeWeightPrecision"/>
+    /// = BFloat16).</remarks>
     public Tensor ComputeLogits(Tensor hidden) =>
         _decodeHead is { } decode && decode.TryLinear(hidden, bias: null, out var logits)
             ? logits

@@ -17,11 +17,6 @@ internal readonly unsafe struct BFloat16Element : IDecodeElement<ushort>
         Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(source), 16).AsSingle();
 
     /// <inheritdoc/>
-    /// <remarks>Reads all eight values and clears the lanes not in the mask (AVX2 has no 16-bit masked load).</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> LoadMasked(ushort* source, Vector256<float> mask) => Avx.And(Load(source), mask);
-
-    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> values, ushort* destination)
     {

@@ -98,38 +98,37 @@ internal static class Gemm
     }
 
     /// <summary>
-    /// C[m,n] = bias + A[m,k] · Bᵀ for a B [n,k] given in the <see cref="GemmRowTriples"/> layout (n·kp floats, kp =
-    /// <see cref="GemmRowTriples.PaddedLength"/>(k)), A row-major [m,k], C row-major [m,n]; an empty
-    /// <paramref name="bias"/> adds none. The same sums, in the same order, as the plain op(B) = Bᵀ product. Only for
-    /// m ≤ <see cref="GemmSmallM.MaxRows"/>, on a machine with AVX2 and FMA.
+    /// C[m,n] = bias + A[m,k] · B for a B [k,n] given in the <see cref="GemmColumnPanels"/> layout
+    /// (<see cref="GemmColumnPanels.Length"/>(k, n) floats), A row-major [m,k], C row-major [m,n]; an empty
+    /// <paramref name="bias"/> adds none. Each C value is the sum of its k products in order, one fused multiply-add
+    /// each, then the bias. Only for m ≤ <see cref="GemmSmallM.MaxRows"/>, on a machine with AVX2 and FMA.
     /// </summary>
-    internal static void MultiplyRowTriples(int m, int n, int k,
+    internal static void MultiplyColumnPanels(int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> packedB, ReadOnlySpan<float> bias, Span<float> c, int threads) =>
-        MultiplyRowTriples(m, n, k, a, packedB, bias, c, threads, GemmBLayout.RowTriples);
+        MultiplyColumnPanels(m, n, k, a, packedB, bias, c, threads, GemmBLayout.ColumnPanels);
 
     /// <summary>
-    /// The row-triples product with B's values stored as bfloat16 bit patterns (n·kp of them, see
-    /// <see cref="GemmRowTriples.PackTransposedBFloat16"/>): each is widened to float32 exactly as it is read, and the
+    /// The column-panels product with B's values stored as bfloat16 bit patterns (see
+    /// <see cref="GemmColumnPanels.PackInOutBFloat16"/>): each is widened to float32 exactly as it is read, and the
     /// sums, in float32, are the ones the float32 layout gives for those widened values.
     /// </summary>
-    internal static void MultiplyRowTriples(int m, int n, int k,
+    internal static void MultiplyColumnPanels(int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<ushort> packedB, ReadOnlySpan<float> bias, Span<float> c, int threads) =>
-        MultiplyRowTriples(m, n, k, a, packedB, bias, c, threads, GemmBLayout.RowTriplesBFloat16);
+        MultiplyColumnPanels(m, n, k, a, packedB, bias, c, threads, GemmBLayout.ColumnPanelsBFloat16);
 
-    private static unsafe void MultiplyRowTriples<T>(int m, int n, int k,
+    private static unsafe void MultiplyColumnPanels<T>(int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<T> packedB, ReadOnlySpan<float> bias, Span<float> c, int threads, GemmBLayout layout)
         where T : unmanaged
     {
         CheckDimensions(m, n, k);
         if (m > GemmSmallM.MaxRows)
         {
-            throw new ArgumentOutOfRangeException(nameof(m), $"The row-triples product takes at most {GemmSmallM.MaxRows} rows, got {m}.");
+            throw new ArgumentOutOfRangeException(nameof(m), $"The column-panels product takes at most {GemmSmallM.MaxRows} rows, got {m}.");
         }
 
         RequireSupported(GemmBackend.Vector256);
-        int paddedLength = GemmRowTriples.PaddedLength(k);
         CheckLength(a.Length, (long)m * k, nameof(a));
-        CheckLength(packedB.Length, (long)n * paddedLength, nameof(packedB));
+        CheckLength(packedB.Length, GemmColumnPanels.Length(k, n), nameof(packedB));
         CheckLength(c.Length, (long)m * n, nameof(c));
         if (!bias.IsEmpty)
         {
@@ -145,7 +144,7 @@ internal static class Gemm
         fixed (T* pb = packedB)
         {
             // GemmArgs carries B as float*; the layout tells the kernel what is stored there.
-            var g = new GemmArgs(false, true, m, n, k, pa, k, (float*)pb, paddedLength, pc, n, accumulate: false, bias.IsEmpty ? null : pbias);
+            var g = new GemmArgs(false, false, m, n, k, pa, k, (float*)pb, GemmColumnPanels.Width, pc, n, accumulate: false, bias.IsEmpty ? null : pbias);
             Run(g, GemmBackend.Vector256, threads, layout);
         }
     }
@@ -301,7 +300,7 @@ internal static class Gemm
         }
     }
 
-    // layout: how B is stored; the row-triples layouts only with op(B) = Bᵀ, m ≤ GemmSmallM.MaxRows and a vector backend
+    // layout: how B is stored; the column-panels layouts only with op(B) = B, m ≤ GemmSmallM.MaxRows and a vector backend
     // (the callers ensure it).
     private static unsafe void Run(in GemmArgs problem, GemmBackend backend, int threads, GemmBLayout layout = GemmBLayout.Plain)
     {

@@ -39,7 +39,7 @@ internal readonly unsafe struct GemmArgs
 
     public nint Lda { get; }
 
-    /// <summary>B's values; for <see cref="GemmBLayout.RowTriplesBFloat16"/>, the address of bfloat16 values.</summary>
+    /// <summary>B's values; for <see cref="GemmBLayout.ColumnPanelsBFloat16"/>, the address of bfloat16 values.</summary>
     public float* B { get; }
 
     public nint Ldb { get; }

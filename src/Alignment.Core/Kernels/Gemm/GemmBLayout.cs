@@ -6,12 +6,12 @@ internal enum GemmBLayout
     /// <summary>Float32 rows <see cref="GemmArgs.Ldb"/> apart, [k,n] or, for op(B) = Bᵀ, [n,k].</summary>
     Plain,
 
-    /// <summary>Bᵀ [n,k] as float32 in the <see cref="GemmRowTriples"/> layout (op(B) = Bᵀ, Ldb = kp).</summary>
-    RowTriples,
+    /// <summary>B [k,n] as float32 in the <see cref="GemmColumnPanels"/> layout (op(B) = B).</summary>
+    ColumnPanels,
 
     /// <summary>
-    /// Bᵀ [n,k] as bfloat16 in the <see cref="GemmRowTriples"/> layout (op(B) = Bᵀ, Ldb = kp; <see cref="GemmArgs.B"/> holds
-    /// the address of the bfloat16 values).
+    /// B [k,n] as bfloat16 in the <see cref="GemmColumnPanels"/> layout (op(B) = B; <see cref="GemmArgs.B"/> holds the
+    /// address of the bfloat16 values).
     /// </summary>
-    RowTriplesBFloat16,
+    ColumnPanelsBFloat16,
 }

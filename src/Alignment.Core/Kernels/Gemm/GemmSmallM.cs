@@ -4,7 +4,8 @@ namespace Alignment.Kernels;
 /// Products with few rows (m ≤ <see cref="MaxRows"/>, e.g. decode-time x·W) are bound by streaming B once:
 /// no A panels, no B packing. op(B) = B [k,n] goes to <see cref="GemmSmallMRows"/> (B rows broadcast-FMA'd
 /// into C rows, vectorised over n), op(B) = Bᵀ with B [n,k] to <see cref="GemmSmallMDot"/> (dot products
-/// vectorised over k; B in plain rows or in the <see cref="GemmRowTriples"/> layout, float32 or bfloat16). op(A) = Aᵀ
+/// vectorised over k), and a B laid out for decoding in <see cref="GemmColumnPanels"/> (float32 or bfloat16) to
+/// <see cref="GemmSmallMPanels"/>. op(A) = Aᵀ
 /// is first copied into a small row-major [m,k] buffer. Threads split n; each fills its columns of C with the bias, if
 /// any, before it adds its part of the product.
 /// </summary>
@@ -17,7 +18,7 @@ internal static unsafe class GemmSmallM
     // Columns per thread chunk are multiples of this (NN: whole 16-float steps; NT: triples of B rows).
     private const int ColumnUnit = 16;
 
-    /// <summary>The product; B stored as <paramref name="layout"/> says (the row-triples layouts only with op(B) = Bᵀ).</summary>
+    /// <summary>The product; B stored as <paramref name="layout"/> says (the column-panels layouts only with op(B) = B).</summary>
     public static void Run(in GemmArgs g, int threads, GemmBLayout layout = GemmBLayout.Plain)
     {
         GemmArgs args = g;
@@ -30,7 +31,7 @@ internal static unsafe class GemmSmallM
 
         // Splitting n duplicates nothing, so large products get several chunks per thread, handed out
         // dynamically: a core slowed down by other work then takes fewer of them.
-        int unit = g.TransB ? 3 : ColumnUnit;
+        int unit = layout != GemmBLayout.Plain ? GemmColumnPanels.Width : g.TransB ? 3 : ColumnUnit;
         int units = (g.N + unit - 1) / unit;
         int perThread = threads > 1 && (long)g.M * g.N * g.K >= OverDecomposeWork ? 4 : 1;
         int chunks = Math.Min(threads * perThread, units);
@@ -47,14 +48,19 @@ internal static unsafe class GemmSmallM
         });
     }
 
-    // Chunks of the NT form start on multiples of three: on whole triples of the row-triples layout. A bias goes into
+    // Chunks of the NT form start on multiples of three (the dot kernels read B rows three at a time), those of the
+    // column-panels layouts on whole panels. A bias goes into
     // the chunk's columns of C first, by the thread that then adds the product to them.
     private static void RunRange(in GemmArgs g, int j0, int j1, GemmBLayout layout)
     {
         GemmArgs args = g.Bias != null ? g.WithBiasInC(j0, j1) : g;
-        if (args.TransB)
+        if (layout != GemmBLayout.Plain)
         {
-            GemmSmallMDot.RunRange(args, j0, j1, layout);
+            GemmSmallMPanels.RunRange(args, j0, j1, layout);
+        }
+        else if (args.TransB)
+        {
+            GemmSmallMDot.RunRange(args, j0, j1);
         }
         else
         {

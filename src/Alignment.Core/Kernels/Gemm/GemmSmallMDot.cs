@@ -5,53 +5,31 @@ using System.Runtime.Intrinsics.X86;
 namespace Alignment.Kernels;
 
 /// <summary>
-/// The op(B) = Bᵀ half of <see cref="GemmSmallM"/>: B is [n,k], so each C entry is a dot product of
-/// two rows. Rows of B are streamed once, in order, three at a time, with software prefetch 16 KiB
-/// ahead; the few rows of A stay in cache. B is either plain rows <see cref="GemmArgs.Ldb"/> apart or in the
-/// <see cref="GemmRowTriples"/> layout (each three rows interleaved by segments of eight, so the three are read as
-/// one sequential stream), of float32 or bfloat16 values (<see cref="IDecodeElement{T}"/>, widened to float32 as they
-/// are loaded; the sums are float32 either way). The kernels below take where a triple's rows and next segments lie
-/// as two distances.
+/// The op(B) = Bᵀ half of <see cref="GemmSmallM"/>: B is [n,k] in float32 rows <see cref="GemmArgs.Ldb"/> apart, so
+/// each C entry is a dot product of two rows. Rows of B are streamed once, in order, three at a time, with software
+/// prefetch 16 KiB ahead; the few rows of A stay in cache. The kernels below take where a triple's rows and next
+/// segments of eight lie as two distances.
 /// </summary>
 internal static unsafe class GemmSmallMDot
 {
-    // How far ahead of the current position the streamed B rows are prefetched (16 KiB; see ThreeStreams and
-    // OneStream): with rows laid out one after another this reaches the triples that come next. A constant so that it
+    // How far ahead of the current position the streamed B rows are prefetched (16 KiB; see ThreeStreams): with rows
+    // laid out one after another this reaches the triples that come next. A constant so that it
     // folds into the addressing mode and costs no register.
     private const int PrefetchBytes = 16384;
 
-    private const int Segment = GemmRowTriples.Segment;
+    private const int Segment = 8;
 
-    /// <summary>
-    /// C[0..m, j0..j1] (+)= A · B[j0..j1, :]ᵀ with A row-major [m,k]; B in plain float32 rows, or in the
-    /// <see cref="GemmRowTriples"/> layout of float32 or bfloat16 values (then <paramref name="j0"/> is a multiple of 3,
-    /// and for bfloat16 <see cref="GemmArgs.B"/> holds the address of the bfloat16 values).
-    /// </summary>
-    public static void RunRange(in GemmArgs g, int j0, int j1, GemmBLayout layout)
+    /// <summary>C[0..m, j0..j1] (+)= A · B[j0..j1, :]ᵀ with A row-major [m,k] and B in float32 rows Ldb apart.</summary>
+    public static void RunRange(in GemmArgs g, int j0, int j1)
     {
-        bool spread = Passes(g.M) > 1;
-        switch (layout)
+        // Rows with no gap between them: a triple is one block of memory, read in several passes.
+        if (Passes(g.M) > 1 && g.Ldb == g.K)
         {
-            case GemmBLayout.RowTriples when spread:
-                RunRange<float, Float32Element, SpreadStream>(g, j0, j1, Segment, 3 * Segment);
-                break;
-            case GemmBLayout.RowTriples:
-                RunRange<float, Float32Element, OneStream>(g, j0, j1, Segment, 3 * Segment);
-                break;
-            case GemmBLayout.RowTriplesBFloat16 when spread:
-                RunRange<ushort, BFloat16Element, SpreadStream>(g, j0, j1, Segment, 3 * Segment);
-                break;
-            case GemmBLayout.RowTriplesBFloat16:
-                RunRange<ushort, BFloat16Element, OneStream>(g, j0, j1, Segment, 3 * Segment);
-                break;
-
-            // Plain rows with no gap between them: a triple is one block of memory, as in the row-triples layout.
-            case GemmBLayout.Plain when spread && g.Ldb == g.K:
-                RunRange<float, Float32Element, SpreadStream>(g, j0, j1, g.Ldb, Segment);
-                break;
-            default:
-                RunRange<float, Float32Element, ThreeStreams>(g, j0, j1, g.Ldb, Segment);
-                break;
+            RunRange<SpreadStream>(g, j0, j1, g.Ldb, Segment);
+        }
+        else
+        {
+            RunRange<ThreeStreams>(g, j0, j1, g.Ldb, Segment);
         }
     }
 
@@ -64,45 +42,42 @@ internal static unsafe class GemmSmallMDot
     {
         // Ahead of the segments at offset q of the three rows b0, b1, b2.
         // pf is the spread stream's own address (see SpreadStream); the others ignore it.
-        static abstract void Prefetch<T>(T* b0, T* b1, T* b2, nint q, byte* pf)
-            where T : unmanaged;
+        static abstract void Prefetch(float* b0, float* b1, float* b2, nint q, byte* pf);
     }
 
     // Within a triple of B rows: rowStep is the distance between its rows, segmentStep how far one segment of eight
     // moves along them.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunRange<T, TElement, TStreams>(in GemmArgs g, int j0, int j1, nint rowStep, nint segmentStep)
-        where T : unmanaged
-        where TElement : IDecodeElement<T>
+    private static void RunRange<TStreams>(in GemmArgs g, int j0, int j1, nint rowStep, nint segmentStep)
         where TStreams : IStreams
     {
         nint k = g.K;
         int m = g.M;
-        T* bStart = (T*)g.B;
+        float* bStart = g.B;
 
         // For SpreadStream: the passes over a triple share its prefetches. A triple spans 3·Ldb values, and one step
         // of the kernels (eight values of each row) moves 24 values along it; pass p of P prefetches from p/P of the
         // way through it, PrefetchBytes ahead, and moves 1/P of a step's bytes per step.
         int passes = Passes(m);
-        nint tripleBytes = 3 * g.Ldb * sizeof(T);
-        nint pfStep = 24 * sizeof(T) / passes;
+        nint tripleBytes = 3 * g.Ldb * sizeof(float);
+        nint pfStep = 24 * sizeof(float) / passes;
         int j = j0;
         for (; j + 3 <= j1; j += 3)
         {
-            T* b = bStart + (j * g.Ldb);
+            float* b = bStart + (j * g.Ldb);
             byte* pf = (byte*)b + PrefetchBytes;
             float* c = g.C + j;
             int i = 0;
             int pass = 0;
             for (; i + 4 <= m; i += 4, pass++)
             {
-                Dot4x3<T, TElement, TStreams>(k, g.A + (i * g.Lda), g.Lda, b, rowStep, segmentStep, c + (i * g.Ldc), g.Ldc, g.Accumulate,
+                Dot4x3<TStreams>(k, g.A + (i * g.Lda), g.Lda, b, rowStep, segmentStep, c + (i * g.Ldc), g.Ldc, g.Accumulate,
                     pf + (pass * tripleBytes / passes), pfStep);
             }
 
             for (; i < m; i++, pass++)
             {
-                Dot1x3<T, TElement, TStreams>(k, g.A + (i * g.Lda), b, rowStep, segmentStep, c + (i * g.Ldc), g.Accumulate,
+                Dot1x3<TStreams>(k, g.A + (i * g.Lda), b, rowStep, segmentStep, c + (i * g.Ldc), g.Accumulate,
                     pf + (pass * tripleBytes / passes), pfStep);
             }
         }
@@ -110,17 +85,17 @@ internal static unsafe class GemmSmallMDot
         // The last rows (fewer than three) are plain rows in both layouts.
         for (; j < j1; j++)
         {
-            T* b = bStart + (j * g.Ldb);
+            float* b = bStart + (j * g.Ldb);
             float* c = g.C + j;
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
-                Dot4x1<T, TElement>(k, g.A + (i * g.Lda), g.Lda, b, c + (i * g.Ldc), g.Ldc, g.Accumulate);
+                Dot4x1(k, g.A + (i * g.Lda), g.Lda, b, c + (i * g.Ldc), g.Ldc, g.Accumulate);
             }
 
             for (; i < m; i++)
             {
-                Dot1x1<T, TElement>(k, g.A + (i * g.Lda), b, c + (i * g.Ldc), g.Accumulate);
+                Dot1x1(k, g.A + (i * g.Lda), b, c + (i * g.Ldc), g.Accumulate);
             }
         }
     }
@@ -128,19 +103,17 @@ internal static unsafe class GemmSmallMDot
     // C[4, 3] (+)= A[4, k] · B[3, k]ᵀ: 12 accumulators vectorised over k, reduced at the end. B row r's segment s
     // (values 8s..8s+7) is at b + r·rowStep + s·segmentStep.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x3<T, TElement, TStreams>(nint k, float* a, nint lda, T* b, nint rowStep, nint segmentStep, float* c, nint ldc, bool accumulate,
+    private static void Dot4x3<TStreams>(nint k, float* a, nint lda, float* b, nint rowStep, nint segmentStep, float* c, nint ldc, bool accumulate,
         byte* pf, nint pfStep)
-        where T : unmanaged
-        where TElement : IDecodeElement<T>
         where TStreams : IStreams
     {
         float* a0 = a;
         float* a1 = a + (1 * lda);
         float* a2 = a + (2 * lda);
         float* a3 = a + (3 * lda);
-        T* b0 = b;
-        T* b1 = b + rowStep;
-        T* b2 = b + (2 * rowStep);
+        float* b0 = b;
+        float* b1 = b + rowStep;
+        float* b2 = b + (2 * rowStep);
         Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
         Vector256<float> s10 = Vector256<float>.Zero; Vector256<float> s11 = Vector256<float>.Zero; Vector256<float> s12 = Vector256<float>.Zero;
         Vector256<float> s20 = Vector256<float>.Zero; Vector256<float> s21 = Vector256<float>.Zero; Vector256<float> s22 = Vector256<float>.Zero;
@@ -149,7 +122,7 @@ internal static unsafe class GemmSmallMDot
         nint q = 0; // segment offset in B
         for (; p + 8 <= k; p += 8, q += segmentStep, pf += pfStep)
         {
-            LoadSegments<T, TElement, TStreams>(b0, b1, b2, q, pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
+            LoadSegments<TStreams>(b0, b1, b2, q, pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -171,9 +144,9 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = TElement.LoadMasked(b0 + q, tailMask);
-            Vector256<float> y1 = TElement.LoadMasked(b1 + q, tailMask);
-            Vector256<float> y2 = TElement.LoadMasked(b2 + q, tailMask);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + q, tailMask);
+            Vector256<float> y1 = Avx.MaskLoad(b1 + q, tailMask);
+            Vector256<float> y2 = Avx.MaskLoad(b2 + q, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -199,22 +172,20 @@ internal static unsafe class GemmSmallMDot
 
     // C[1, 3] (+)= A[1, k] · B[3, k]ᵀ: 3 accumulators vectorised over k, reduced at the end; B as for Dot4x3.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x3<T, TElement, TStreams>(nint k, float* a, T* b, nint rowStep, nint segmentStep, float* c, bool accumulate,
+    private static void Dot1x3<TStreams>(nint k, float* a, float* b, nint rowStep, nint segmentStep, float* c, bool accumulate,
         byte* pf, nint pfStep)
-        where T : unmanaged
-        where TElement : IDecodeElement<T>
         where TStreams : IStreams
     {
         float* a0 = a;
-        T* b0 = b;
-        T* b1 = b + rowStep;
-        T* b2 = b + (2 * rowStep);
+        float* b0 = b;
+        float* b1 = b + rowStep;
+        float* b2 = b + (2 * rowStep);
         Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
         nint p = 0;
         nint q = 0; // segment offset in B
         for (; p + 8 <= k; p += 8, q += segmentStep, pf += pfStep)
         {
-            LoadSegments<T, TElement, TStreams>(b0, b1, b2, q, pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
+            LoadSegments<TStreams>(b0, b1, b2, q, pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -224,9 +195,9 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = TElement.LoadMasked(b0 + q, tailMask);
-            Vector256<float> y1 = TElement.LoadMasked(b1 + q, tailMask);
-            Vector256<float> y2 = TElement.LoadMasked(b2 + q, tailMask);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + q, tailMask);
+            Vector256<float> y1 = Avx.MaskLoad(b1 + q, tailMask);
+            Vector256<float> y2 = Avx.MaskLoad(b2 + q, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -241,15 +212,13 @@ internal static unsafe class GemmSmallMDot
 
     // C[4, 1] (+)= A[4, k] · B[1, k]ᵀ: 4 accumulators vectorised over k, reduced at the end.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x1<T, TElement>(nint k, float* a, nint lda, T* b, float* c, nint ldc, bool accumulate)
-        where T : unmanaged
-        where TElement : IDecodeElement<T>
+    private static void Dot4x1(nint k, float* a, nint lda, float* b, float* c, nint ldc, bool accumulate)
     {
         float* a0 = a;
         float* a1 = a + (1 * lda);
         float* a2 = a + (2 * lda);
         float* a3 = a + (3 * lda);
-        T* b0 = b;
+        float* b0 = b;
         Vector256<float> s00 = Vector256<float>.Zero;
         Vector256<float> s10 = Vector256<float>.Zero;
         Vector256<float> s20 = Vector256<float>.Zero;
@@ -257,7 +226,7 @@ internal static unsafe class GemmSmallMDot
         nint p = 0;
         for (; p + 8 <= k; p += 8)
         {
-            Vector256<float> y0 = TElement.Load(b0 + p);
+            Vector256<float> y0 = Vector256.Load(b0 + p);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             Vector256<float> x1 = Vector256.Load(a1 + p);
@@ -271,7 +240,7 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = TElement.LoadMasked(b0 + p, tailMask);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             Vector256<float> x1 = Avx.MaskLoad(a1 + p, tailMask);
@@ -287,17 +256,15 @@ internal static unsafe class GemmSmallMDot
 
     // C[1, 1] (+)= A[1, k] · B[1, k]ᵀ: 1 accumulators vectorised over k, reduced at the end.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x1<T, TElement>(nint k, float* a, T* b, float* c, bool accumulate)
-        where T : unmanaged
-        where TElement : IDecodeElement<T>
+    private static void Dot1x1(nint k, float* a, float* b, float* c, bool accumulate)
     {
         float* a0 = a;
-        T* b0 = b;
+        float* b0 = b;
         Vector256<float> s00 = Vector256<float>.Zero;
         nint p = 0;
         for (; p + 8 <= k; p += 8)
         {
-            Vector256<float> y0 = TElement.Load(b0 + p);
+            Vector256<float> y0 = Vector256.Load(b0 + p);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
         }
@@ -305,7 +272,7 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = TElement.LoadMasked(b0 + p, tailMask);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
         }
@@ -315,15 +282,13 @@ internal static unsafe class GemmSmallMDot
 
     // The segment at offset q of each of the three B rows, as float32, and the stream's prefetches.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LoadSegments<T, TElement, TStreams>(T* b0, T* b1, T* b2, nint q, byte* pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2)
-        where T : unmanaged
-        where TElement : IDecodeElement<T>
+    private static void LoadSegments<TStreams>(float* b0, float* b1, float* b2, nint q, byte* pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2)
         where TStreams : IStreams
     {
         TStreams.Prefetch(b0, b1, b2, q, pf);
-        y0 = TElement.Load(b0 + q);
-        y1 = TElement.Load(b1 + q);
-        y2 = TElement.Load(b2 + q);
+        y0 = Vector256.Load(b0 + q);
+        y1 = Vector256.Load(b1 + q);
+        y2 = Vector256.Load(b2 + q);
     }
 
     // Lanes below count set: masked loads read only the k % 8 values left (and cannot fault past them).
@@ -358,26 +323,11 @@ internal static unsafe class GemmSmallMDot
     private readonly struct ThreeStreams : IStreams
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Prefetch<T>(T* b0, T* b1, T* b2, nint q, byte* pf)
-            where T : unmanaged
+        public static void Prefetch(float* b0, float* b1, float* b2, nint q, byte* pf)
         {
             Sse.Prefetch0((byte*)(b0 + q) + PrefetchBytes);
             Sse.Prefetch0((byte*)(b1 + q) + PrefetchBytes);
             Sse.Prefetch0((byte*)(b2 + q) + PrefetchBytes);
-        }
-    }
-
-    // Row triples: one stream that moves 24 values a step (96 bytes in float32, 48 in bfloat16), so two 64-byte lines
-    // ahead cover it; a third prefetch per step (one per row, as for plain rows) costs load slots and gains nothing.
-    private readonly struct OneStream : IStreams
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Prefetch<T>(T* b0, T* b1, T* b2, nint q, byte* pf)
-            where T : unmanaged
-        {
-            byte* ahead = (byte*)(b0 + q) + PrefetchBytes;
-            Sse.Prefetch0(ahead);
-            Sse.Prefetch0(ahead + 64);
         }
     }
 
@@ -390,7 +340,6 @@ internal static unsafe class GemmSmallMDot
     private readonly struct SpreadStream : IStreams
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Prefetch<T>(T* b0, T* b1, T* b2, nint q, byte* pf)
-            where T : unmanaged => Sse.Prefetch0(pf);
+        public static void Prefetch(float* b0, float* b1, float* b2, nint q, byte* pf) => Sse.Prefetch0(pf);
     }
 }

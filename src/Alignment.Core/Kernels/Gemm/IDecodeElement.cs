@@ -3,8 +3,8 @@ using System.Runtime.Intrinsics;
 namespace Alignment.Kernels;
 
 /// <summary>
-/// How the weight values of a <see cref="GemmRowTriples"/> layout are stored: read eight at a time as float32 by
-/// <see cref="GemmSmallMDot"/>, and written from float32 by the packing. Implemented by <see cref="Float32Element"/>
+/// How the weight values of a <see cref="GemmColumnPanels"/> layout are stored: read eight at a time as float32 by
+/// <see cref="GemmSmallMPanels"/>, and written from float32 by the packing. Implemented by <see cref="Float32Element"/>
 /// and <see cref="BFloat16Element"/>; the kernels are instantiated once per element type.
 /// </summary>
 /// <typeparam name="T">The stored type.</typeparam>
@@ -13,13 +13,6 @@ internal unsafe interface IDecodeElement<T>
 {
     /// <summary>Eight values from <paramref name="source"/>, as float32.</summary>
     static abstract Vector256<float> Load(T* source);
-
-    /// <summary>
-    /// Eight values from <paramref name="source"/> as float32, the lanes not set in <paramref name="mask"/> zero. An
-    /// element type may read all eight values (<see cref="BFloat16Element"/> does): only call it where they lie in
-    /// the buffer, as in the padded rows of <see cref="GemmRowTriples"/>.
-    /// </summary>
-    static abstract Vector256<float> LoadMasked(T* source, Vector256<float> mask);
 
     /// <summary>Stores eight float32 values, converted, at <paramref name="destination"/>.</summary>
     static abstract void Store(Vector256<float> values, T* destination);

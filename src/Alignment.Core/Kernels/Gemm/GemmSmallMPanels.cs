@@ -53,6 +53,7 @@ internal static unsafe class GemmSmallMPanels
         for (int j = j0; j < j1; j += Width)
         {
             T* panel = (T*)g.B + ((long)(j / Width) * Width * k);
+            int width = Math.Min(Width, j1 - j);
             for (int k0 = 0; k0 < k; k0 += KChunk)
             {
                 int kc = Math.Min(KChunk, k - k0);
@@ -60,42 +61,72 @@ internal static unsafe class GemmSmallMPanels
                 byte* pf = (byte*)chunk + AheadBytes;
                 nint passBytes = (nint)kc * Width * sizeof(T) / passes;
                 bool load = k0 > 0;
+
+                // The last chunk of a whole panel puts its sums straight into C; the others, and a short last panel,
+                // leave them in the tile.
+                bool last = k0 + kc == k && width == Width;
+                Finish finish = !last ? Finish.Tile : g.Accumulate ? Finish.AddToC : Finish.StoreToC;
                 int i = 0;
                 int pass = 0;
                 for (; i + 4 <= m; i += 4, pass++)
                 {
-                    Panel4x24<T, TElement>(kc, g.A + (i * g.Lda) + k0, g.Lda, chunk, tile + (i * Width), load, pf + (pass * passBytes), pfStep);
+                    Panel4x24<T, TElement>(kc, g.A + (i * g.Lda) + k0, g.Lda, chunk, tile + (i * Width), load, pf + (pass * passBytes), pfStep,
+                        g.C + (i * g.Ldc) + j, g.Ldc, finish);
                 }
 
                 for (; i < m; i++, pass++)
                 {
-                    Panel1x24<T, TElement>(kc, g.A + (i * g.Lda) + k0, chunk, tile + (i * Width), load, pf + (pass * passBytes), pfStep);
+                    Panel1x24<T, TElement>(kc, g.A + (i * g.Lda) + k0, chunk, tile + (i * Width), load, pf + (pass * passBytes), pfStep,
+                        g.C + (i * g.Ldc) + j, finish);
                 }
             }
 
-            int width = Math.Min(Width, j1 - j);
-            for (int i = 0; i < m; i++)
+            if (width < Width)
             {
-                float* t = tile + (i * Width);
-                float* c = g.C + (i * g.Ldc) + j;
-                if (g.Accumulate)
+                for (int i = 0; i < m; i++)
                 {
+                    float* t = tile + (i * Width);
+                    float* c = g.C + (i * g.Ldc) + j;
                     for (int q = 0; q < width; q++)
                     {
-                        c[q] += t[q];
+                        c[q] = g.Accumulate ? c[q] + t[q] : t[q];
                     }
-                }
-                else
-                {
-                    new ReadOnlySpan<float>(t, width).CopyTo(new Span<float>(c, width));
                 }
             }
         }
     }
 
-    // tile[4, 24] = (load ? tile : 0) + A[4, kc] · panel[kc, 24]; A rows lda apart, the tile's rows 24 apart.
+    // Where a kernel call leaves its sums: in the tile (more chunks follow, or the panel is cut short), stored into C,
+    // or added to C.
+    private enum Finish
+    {
+        Tile,
+        StoreToC,
+        AddToC,
+    }
+
+    // Three vectors of sums to row c of C (or of the tile), as finish says.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* tile, float* c, Finish finish, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2)
+    {
+        float* d = finish == Finish.Tile ? tile : c;
+        if (finish == Finish.AddToC)
+        {
+            s0 += Vector256.Load(d);
+            s1 += Vector256.Load(d + 8);
+            s2 += Vector256.Load(d + 16);
+        }
+
+        s0.Store(d);
+        s1.Store(d + 8);
+        s2.Store(d + 16);
+    }
+
+    // (load ? tile : 0) + A[4, kc] · panel[kc, 24], to the tile or C as finish says; A rows lda apart, the tile's rows
+    // 24 apart, C's ldc apart.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Panel4x24<T, TElement>(nint kc, float* a, nint lda, T* b, float* tile, bool load, byte* pf, nint pfStep)
+    private static void Panel4x24<T, TElement>(nint kc, float* a, nint lda, T* b, float* tile, bool load, byte* pf, nint pfStep,
+        float* c, nint ldc, Finish finish)
         where T : unmanaged
         where TElement : IDecodeElement<T>
     {
@@ -140,15 +171,15 @@ internal static unsafe class GemmSmallMPanels
             s32 = Fma.MultiplyAdd(x, y2, s32);
         }
 
-        s00.Store(tile); s01.Store(tile + 8); s02.Store(tile + 16);
-        s10.Store(tile + 24); s11.Store(tile + 32); s12.Store(tile + 40);
-        s20.Store(tile + 48); s21.Store(tile + 56); s22.Store(tile + 64);
-        s30.Store(tile + 72); s31.Store(tile + 80); s32.Store(tile + 88);
+        Put(tile, c, finish, s00, s01, s02);
+        Put(tile + Width, c + ldc, finish, s10, s11, s12);
+        Put(tile + (2 * Width), c + (2 * ldc), finish, s20, s21, s22);
+        Put(tile + (3 * Width), c + (3 * ldc), finish, s30, s31, s32);
     }
 
-    // tile[1, 24] = (load ? tile : 0) + A[1, kc] · panel[kc, 24].
+    // (load ? tile : 0) + A[1, kc] · panel[kc, 24], to the tile or C as finish says.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Panel1x24<T, TElement>(nint kc, float* a, T* b, float* tile, bool load, byte* pf, nint pfStep)
+    private static void Panel1x24<T, TElement>(nint kc, float* a, T* b, float* tile, bool load, byte* pf, nint pfStep, float* c, Finish finish)
         where T : unmanaged
         where TElement : IDecodeElement<T>
     {
@@ -164,8 +195,6 @@ internal static unsafe class GemmSmallMPanels
             s2 = Fma.MultiplyAdd(x, TElement.Load(b + 16), s2);
         }
 
-        s0.Store(tile);
-        s1.Store(tile + 8);
-        s2.Store(tile + 16);
+        Put(tile, c, finish, s0, s1, s2);
     }
 }

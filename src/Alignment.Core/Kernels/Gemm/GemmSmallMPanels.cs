@@ -10,8 +10,9 @@ namespace Alignment.Kernels;
 /// read as one stream, <see cref="KChunk"/> values of k at a time: for each chunk, every four rows of A (and then each row
 /// left) broadcast their values against the chunk's 24 columns into 12 accumulators (the form of a GEMM micro-kernel,
 /// which reads each A value once per 24 columns where a dot product of B rows reads all of A for every three). The
-/// chunk stays in L1 for the passes after the first; the sums wait in a small tile between chunks, so every C value
-/// is the sum of its k products in order, from zero, one fused multiply-add each. Prefetches run
+/// chunk stays in L1 for the passes after the first; the sums wait in a small tile between chunks (the last chunk of
+/// a whole panel puts them straight into C), so every C value is the sum of its k products in order, from zero, one
+/// fused multiply-add each, then added to C when the product accumulates (a bias is there already). Prefetches run
 /// <see cref="AheadBytes"/> ahead along the stream, spread over the passes so that together they cover it once.
 /// </summary>
 internal static unsafe class GemmSmallMPanels

@@ -18,6 +18,12 @@ internal static unsafe class GemmSmallM
     // Columns per thread chunk are multiples of this (NN: whole 16-float steps; NT: triples of B rows).
     private const int ColumnUnit = 16;
 
+    /// <summary>
+    /// How many times the small-m kernels read each block of B: once per four rows of A (their 4-row kernels) and once
+    /// per row left over. Only the first pass misses in cache; the others find the block in L1 or L2.
+    /// </summary>
+    public static int Passes(int m) => (m / 4) + (m % 4);
+
     /// <summary>The product; B stored as <paramref name="layout"/> says (the column-panels layouts only with op(B) = B).</summary>
     public static void Run(in GemmArgs g, int threads, GemmBLayout layout = GemmBLayout.Plain)
     {

@@ -17,27 +17,21 @@ internal static unsafe class GemmSmallMDot
     // folds into the addressing mode and costs no register.
     private const int PrefetchBytes = 16384;
 
-    private const int Segment = 8;
-
     /// <summary>C[0..m, j0..j1] (+)= A · B[j0..j1, :]ᵀ with A row-major [m,k] and B in float32 rows Ldb apart.</summary>
     public static void RunRange(in GemmArgs g, int j0, int j1)
     {
         // Rows with no gap between them: a triple is one block of memory, read in several passes.
-        if (Passes(g.M) > 1 && g.Ldb == g.K)
+        if (GemmSmallM.Passes(g.M) > 1 && g.Ldb == g.K)
         {
-            RunRange<SpreadStream>(g, j0, j1, g.Ldb, Segment);
+            RunRange<SpreadStream>(g, j0, j1);
         }
         else
         {
-            RunRange<ThreeStreams>(g, j0, j1, g.Ldb, Segment);
+            RunRange<ThreeStreams>(g, j0, j1);
         }
     }
 
-    // How many times the kernels read each triple of B rows: once per four rows of A (Dot4x3) and once per row left
-    // over (Dot1x3). Only the first pass misses in cache; the others find the triple in L1 or L2.
-    private static int Passes(int m) => (m / 4) + (m % 4);
-
-    // How a triple of B rows is prefetched, as the layout streams it.
+    // How a triple of B rows is prefetched.
     private interface IStreams
     {
         // Ahead of the segments at offset q of the three rows b0, b1, b2.
@@ -45,10 +39,8 @@ internal static unsafe class GemmSmallMDot
         static abstract void Prefetch(float* b0, float* b1, float* b2, nint q, byte* pf);
     }
 
-    // Within a triple of B rows: rowStep is the distance between its rows, segmentStep how far one segment of eight
-    // moves along them.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunRange<TStreams>(in GemmArgs g, int j0, int j1, nint rowStep, nint segmentStep)
+    private static void RunRange<TStreams>(in GemmArgs g, int j0, int j1)
         where TStreams : IStreams
     {
         nint k = g.K;
@@ -58,7 +50,7 @@ internal static unsafe class GemmSmallMDot
         // For SpreadStream: the passes over a triple share its prefetches. A triple spans 3·Ldb values, and one step
         // of the kernels (eight values of each row) moves 24 values along it; pass p of P prefetches from p/P of the
         // way through it, PrefetchBytes ahead, and moves 1/P of a step's bytes per step.
-        int passes = Passes(m);
+        int passes = GemmSmallM.Passes(m);
         nint tripleBytes = 3 * g.Ldb * sizeof(float);
         nint pfStep = 24 * sizeof(float) / passes;
         int j = j0;
@@ -71,18 +63,18 @@ internal static unsafe class GemmSmallMDot
             int pass = 0;
             for (; i + 4 <= m; i += 4, pass++)
             {
-                Dot4x3<TStreams>(k, g.A + (i * g.Lda), g.Lda, b, rowStep, segmentStep, c + (i * g.Ldc), g.Ldc, g.Accumulate,
+                Dot4x3<TStreams>(k, g.A + (i * g.Lda), g.Lda, b, g.Ldb, c + (i * g.Ldc), g.Ldc, g.Accumulate,
                     pf + (pass * tripleBytes / passes), pfStep);
             }
 
             for (; i < m; i++, pass++)
             {
-                Dot1x3<TStreams>(k, g.A + (i * g.Lda), b, rowStep, segmentStep, c + (i * g.Ldc), g.Accumulate,
+                Dot1x3<TStreams>(k, g.A + (i * g.Lda), b, g.Ldb, c + (i * g.Ldc), g.Accumulate,
                     pf + (pass * tripleBytes / passes), pfStep);
             }
         }
 
-        // The last rows (fewer than three) are plain rows in both layouts.
+        // The last rows (fewer than three), one at a time.
         for (; j < j1; j++)
         {
             float* b = bStart + (j * g.Ldb);
@@ -100,10 +92,9 @@ internal static unsafe class GemmSmallMDot
         }
     }
 
-    // C[4, 3] (+)= A[4, k] · B[3, k]ᵀ: 12 accumulators vectorised over k, reduced at the end. B row r's segment s
-    // (values 8s..8s+7) is at b + r·rowStep + s·segmentStep.
+    // C[4, 3] (+)= A[4, k] · B[3, k]ᵀ: 12 accumulators vectorised over k, reduced at the end; B's rows ldb apart.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x3<TStreams>(nint k, float* a, nint lda, float* b, nint rowStep, nint segmentStep, float* c, nint ldc, bool accumulate,
+    private static void Dot4x3<TStreams>(nint k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate,
         byte* pf, nint pfStep)
         where TStreams : IStreams
     {
@@ -112,17 +103,16 @@ internal static unsafe class GemmSmallMDot
         float* a2 = a + (2 * lda);
         float* a3 = a + (3 * lda);
         float* b0 = b;
-        float* b1 = b + rowStep;
-        float* b2 = b + (2 * rowStep);
+        float* b1 = b + ldb;
+        float* b2 = b + (2 * ldb);
         Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
         Vector256<float> s10 = Vector256<float>.Zero; Vector256<float> s11 = Vector256<float>.Zero; Vector256<float> s12 = Vector256<float>.Zero;
         Vector256<float> s20 = Vector256<float>.Zero; Vector256<float> s21 = Vector256<float>.Zero; Vector256<float> s22 = Vector256<float>.Zero;
         Vector256<float> s30 = Vector256<float>.Zero; Vector256<float> s31 = Vector256<float>.Zero; Vector256<float> s32 = Vector256<float>.Zero;
         nint p = 0;
-        nint q = 0; // segment offset in B
-        for (; p + 8 <= k; p += 8, q += segmentStep, pf += pfStep)
+        for (; p + 8 <= k; p += 8, pf += pfStep)
         {
-            LoadSegments<TStreams>(b0, b1, b2, q, pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
+            LoadSegments<TStreams>(b0, b1, b2, p, pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -144,9 +134,9 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = Avx.MaskLoad(b0 + q, tailMask);
-            Vector256<float> y1 = Avx.MaskLoad(b1 + q, tailMask);
-            Vector256<float> y2 = Avx.MaskLoad(b2 + q, tailMask);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
+            Vector256<float> y1 = Avx.MaskLoad(b1 + p, tailMask);
+            Vector256<float> y2 = Avx.MaskLoad(b2 + p, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -172,20 +162,19 @@ internal static unsafe class GemmSmallMDot
 
     // C[1, 3] (+)= A[1, k] · B[3, k]ᵀ: 3 accumulators vectorised over k, reduced at the end; B as for Dot4x3.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x3<TStreams>(nint k, float* a, float* b, nint rowStep, nint segmentStep, float* c, bool accumulate,
+    private static void Dot1x3<TStreams>(nint k, float* a, float* b, nint ldb, float* c, bool accumulate,
         byte* pf, nint pfStep)
         where TStreams : IStreams
     {
         float* a0 = a;
         float* b0 = b;
-        float* b1 = b + rowStep;
-        float* b2 = b + (2 * rowStep);
+        float* b1 = b + ldb;
+        float* b2 = b + (2 * ldb);
         Vector256<float> s00 = Vector256<float>.Zero; Vector256<float> s01 = Vector256<float>.Zero; Vector256<float> s02 = Vector256<float>.Zero;
         nint p = 0;
-        nint q = 0; // segment offset in B
-        for (; p + 8 <= k; p += 8, q += segmentStep, pf += pfStep)
+        for (; p + 8 <= k; p += 8, pf += pfStep)
         {
-            LoadSegments<TStreams>(b0, b1, b2, q, pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
+            LoadSegments<TStreams>(b0, b1, b2, p, pf, out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2);
             Vector256<float> x0 = Vector256.Load(a0 + p);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);
@@ -195,9 +184,9 @@ internal static unsafe class GemmSmallMDot
         if (p < k)
         {
             Vector256<float> tailMask = TailMask(k - p);
-            Vector256<float> y0 = Avx.MaskLoad(b0 + q, tailMask);
-            Vector256<float> y1 = Avx.MaskLoad(b1 + q, tailMask);
-            Vector256<float> y2 = Avx.MaskLoad(b2 + q, tailMask);
+            Vector256<float> y0 = Avx.MaskLoad(b0 + p, tailMask);
+            Vector256<float> y1 = Avx.MaskLoad(b1 + p, tailMask);
+            Vector256<float> y2 = Avx.MaskLoad(b2 + p, tailMask);
             Vector256<float> x0 = Avx.MaskLoad(a0 + p, tailMask);
             s00 = Fma.MultiplyAdd(x0, y0, s00);
             s01 = Fma.MultiplyAdd(x0, y1, s01);

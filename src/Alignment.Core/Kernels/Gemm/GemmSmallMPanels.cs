@@ -49,7 +49,7 @@ internal static unsafe class GemmSmallMPanels
         int m = g.M;
         int k = g.K;
         float* tile = stackalloc float[GemmSmallM.MaxRows * Width];
-        int passes = (m / 4) + (m % 4);
+        int passes = GemmSmallM.Passes(m);
         nint pfStep = Width * sizeof(T) / passes;
         for (int j = j0; j < j1; j += Width)
         {

@@ -7,18 +7,25 @@ namespace Alignment.Kernels;
 /// <summary>
 /// Causal self-attention read straight from a fused q/k/v projection [B, T, 3·C] (q, k, v side by side, each
 /// [H, D] per position) and written straight into [B, T, C] (heads side by side), so neither the split into heads
-/// nor the merge back is copied. Each (batch, head) pair runs its products through <see cref="Gemm"/> on strided
-/// views, one thread per pair; query rows are taken in blocks so that a block only meets the keys it can see.
+/// nor the merge back is copied. Pairs (batch, head) are shared among the threads, one thread per pair. With a vector
+/// GEMM backend each pair runs on packed panels (<see cref="PackedAttentionPanels{TKernel}"/>); the scalar backend
+/// runs its products through <see cref="Gemm"/> on strided views, query rows taken in blocks so that a block only
+/// meets the keys it can see.
 /// </summary>
 internal static class PackedAttentionKernels
 {
-    /// <summary>Query rows per block: a block of rows [i0, i1) multiplies keys [0, i1) only.</summary>
+    /// <summary>Query rows per block of the scalar path: a block of rows [i0, i1) multiplies keys [0, i1) only.</summary>
     internal const int QueryBlock = 64;
 
     // qkv: [B, T, 3C]; keyMask: empty or [B, T] (0 = hidden key); output: [B, T, C]; att: [B, H, T, T] probabilities
-    // (each query block's rows are valid up to the block's last key; later columns are not written).
+    // (0 above the causal diagonal and for hidden keys).
     public static void Forward(ReadOnlySpan<float> qkv, ReadOnlySpan<float> keyMask, Span<float> output, Span<float> att,
-        int batch, int heads, int length, int headDim, float scale)
+        int batch, int heads, int length, int headDim, float scale) =>
+        Forward(qkv, keyMask, output, att, batch, heads, length, headDim, scale, Gemm.DefaultBackend);
+
+    // The same on a given backend (Gemm.IsSupported(backend) must hold).
+    internal static void Forward(ReadOnlySpan<float> qkv, ReadOnlySpan<float> keyMask, Span<float> output, Span<float> att,
+        int batch, int heads, int length, int headDim, float scale, GemmBackend backend)
     {
         var shape = Check(qkv, output, att, batch, heads, length, headDim);
         if (!keyMask.IsEmpty)
@@ -36,18 +43,23 @@ internal static class PackedAttentionKernels
         int chunks = KernelParallel.ChunkCount(shape.Pairs, 2 * shape.Work);
         if (chunks == 1)
         {
-            ForwardPairs(qkv, keyMask, output, att, shape, scale, 0, shape.Pairs);
+            ForwardPairs(qkv, keyMask, output, att, shape, scale, backend, 0, shape.Pairs);
         }
         else
         {
-            ForwardParallel(qkv, keyMask, output, att, shape, scale, chunks);
+            ForwardParallel(qkv, keyMask, output, att, shape, scale, backend, chunks);
         }
     }
 
     // dOutput: [B, T, C]; qkv, dQkv: [B, T, 3C]; att: [B, H, T, T] from Forward. dQkv is overwritten, or added to
     // when accumulate is set.
     public static void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,
-        int batch, int heads, int length, int headDim, float scale, bool accumulate)
+        int batch, int heads, int length, int headDim, float scale, bool accumulate) =>
+        Backward(dOutput, qkv, att, dQkv, batch, heads, length, headDim, scale, accumulate, Gemm.DefaultBackend);
+
+    // The same on a given backend (Gemm.IsSupported(backend) must hold).
+    internal static void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,
+        int batch, int heads, int length, int headDim, float scale, bool accumulate, GemmBackend backend)
     {
         var shape = Check(qkv, dOutput, att, batch, heads, length, headDim);
         KernelGuard.Length(dQkv.Length, qkv.Length, nameof(dQkv));
@@ -64,11 +76,11 @@ internal static class PackedAttentionKernels
         int chunks = KernelParallel.ChunkCount(shape.Pairs, 4 * shape.Work);
         if (chunks == 1)
         {
-            BackwardPairs(dOutput, qkv, att, dQkv, shape, scale, accumulate, 0, shape.Pairs);
+            BackwardPairs(dOutput, qkv, att, dQkv, shape, scale, accumulate, backend, 0, shape.Pairs);
         }
         else
         {
-            BackwardParallel(dOutput, qkv, att, dQkv, shape, scale, accumulate, chunks);
+            BackwardParallel(dOutput, qkv, att, dQkv, shape, scale, accumulate, backend, chunks);
         }
     }
 
@@ -82,13 +94,29 @@ internal static class PackedAttentionKernels
     }
 
     private static void ForwardPairs(ReadOnlySpan<float> qkv, ReadOnlySpan<float> keyMask, Span<float> output, Span<float> att,
-        AttentionShape shape, float scale, int start, int end)
+        AttentionShape shape, float scale, GemmBackend backend, int start, int end)
+    {
+        switch (backend)
+        {
+            case GemmBackend.Vector256:
+                PackedAttentionPanels<GemmKernel6x16>.ForwardPairs(qkv, keyMask, output, att, shape, scale, start, end);
+                return;
+            case GemmBackend.Vector512:
+                PackedAttentionPanels<GemmKernel8x32>.ForwardPairs(qkv, keyMask, output, att, shape, scale, start, end);
+                return;
+            default:
+                ForwardPairsGemm(qkv, keyMask, output, att, shape, scale, backend, start, end);
+                return;
+        }
+    }
+
+    private static void ForwardPairsGemm(ReadOnlySpan<float> qkv, ReadOnlySpan<float> keyMask, Span<float> output, Span<float> att,
+        AttentionShape shape, float scale, GemmBackend backend, int start, int end)
     {
         int t = shape.QueryLength;
         int d = shape.HeadDim;
         int c = shape.Heads * d;
         int ld = 3 * c;
-        var backend = Gemm.DefaultBackend;
         for (int pair = start; pair < end; pair++)
         {
             int b = pair / shape.Heads;
@@ -106,7 +134,7 @@ internal static class PackedAttentionKernels
                     attPair[(i0 * t)..], t, accumulate: false, backend, threads: 1);
                 for (int i = i0; i < i1; i++)
                 {
-                    SoftmaxRow(attPair.Slice(i * t, i1), i + 1, mask, scale);
+                    SoftmaxRow(attPair.Slice(i * t, t), i + 1, mask, scale);
                 }
 
                 // out[i0:i1] = P[i0:i1, 0:i1] · V[0:i1]
@@ -119,7 +147,7 @@ internal static class PackedAttentionKernels
     // row: the scores of one query over keys [0, row.Length); keys from visible on are in the future. Writes the
     // probabilities (0 for future and masked keys; all 0 when every key is hidden).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SoftmaxRow(Span<float> row, int visible, ReadOnlySpan<float> mask, float scale)
+    internal static void SoftmaxRow(Span<float> row, int visible, ReadOnlySpan<float> mask, float scale)
     {
         Span<float> live = row[..visible];
         row[visible..].Clear();
@@ -139,13 +167,29 @@ internal static class PackedAttentionKernels
     }
 
     private static void BackwardPairs(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,
-        AttentionShape shape, float scale, bool accumulate, int start, int end)
+        AttentionShape shape, float scale, bool accumulate, GemmBackend backend, int start, int end)
+    {
+        switch (backend)
+        {
+            case GemmBackend.Vector256:
+                PackedAttentionPanels<GemmKernel6x16>.BackwardPairs(dOutput, qkv, att, dQkv, shape, scale, accumulate, start, end);
+                return;
+            case GemmBackend.Vector512:
+                PackedAttentionPanels<GemmKernel8x32>.BackwardPairs(dOutput, qkv, att, dQkv, shape, scale, accumulate, start, end);
+                return;
+            default:
+                BackwardPairsGemm(dOutput, qkv, att, dQkv, shape, scale, accumulate, backend, start, end);
+                return;
+        }
+    }
+
+    private static void BackwardPairsGemm(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,
+        AttentionShape shape, float scale, bool accumulate, GemmBackend backend, int start, int end)
     {
         int t = shape.QueryLength;
         int d = shape.HeadDim;
         int c = shape.Heads * d;
         int ld = 3 * c;
-        var backend = Gemm.DefaultBackend;
         float[] scratch = ArrayPool<float>.Shared.Rent(QueryBlock * t);
         try
         {
@@ -194,7 +238,7 @@ internal static class PackedAttentionKernels
     // p, dp: one query's probabilities and dO·vⱼ over the block's keys; dp becomes scale·p·(dp − Σ p·dp) for the
     // visible keys and 0 past them.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScoreGradient(ReadOnlySpan<float> p, Span<float> dp, int visible, float scale)
+    internal static void ScoreGradient(ReadOnlySpan<float> p, Span<float> dp, int visible, float scale)
     {
         dp[visible..].Clear();
         Span<float> live = dp[..visible];
@@ -206,7 +250,7 @@ internal static class PackedAttentionKernels
     }
 
     private static unsafe void ForwardParallel(ReadOnlySpan<float> qkv, ReadOnlySpan<float> keyMask, Span<float> output, Span<float> att,
-        AttentionShape shape, float scale, int chunks)
+        AttentionShape shape, float scale, GemmBackend backend, int chunks)
     {
         fixed (float* pq = qkv, pm = keyMask, po = output, pa = att)
         {
@@ -214,12 +258,12 @@ internal static class PackedAttentionKernels
             var bm = new PinnedBuffer<float>(pm, keyMask.Length);
             var bo = new PinnedBuffer<float>(po, output.Length);
             var ba = new PinnedBuffer<float>(pa, att.Length);
-            KernelParallel.For(shape.Pairs, chunks, (s, e) => ForwardPairs(bq.ReadOnlySpan, bm.ReadOnlySpan, bo.Span, ba.Span, shape, scale, s, e));
+            KernelParallel.For(shape.Pairs, chunks, (s, e) => ForwardPairs(bq.ReadOnlySpan, bm.ReadOnlySpan, bo.Span, ba.Span, shape, scale, backend, s, e));
         }
     }
 
     private static unsafe void BackwardParallel(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,
-        AttentionShape shape, float scale, bool accumulate, int chunks)
+        AttentionShape shape, float scale, bool accumulate, GemmBackend backend, int chunks)
     {
         fixed (float* pdo = dOutput, pq = qkv, pa = att, pdq = dQkv)
         {
@@ -227,7 +271,7 @@ internal static class PackedAttentionKernels
             var bq = new PinnedBuffer<float>(pq, qkv.Length);
             var ba = new PinnedBuffer<float>(pa, att.Length);
             var bdq = new PinnedBuffer<float>(pdq, dQkv.Length);
-            KernelParallel.For(shape.Pairs, chunks, (s, e) => BackwardPairs(bdo.ReadOnlySpan, bq.ReadOnlySpan, ba.ReadOnlySpan, bdq.Span, shape, scale, accumulate, s, e));
+            KernelParallel.For(shape.Pairs, chunks, (s, e) => BackwardPairs(bdo.ReadOnlySpan, bq.ReadOnlySpan, ba.ReadOnlySpan, bdq.Span, shape, scale, accumulate, backend, s, e));
         }
     }
 }

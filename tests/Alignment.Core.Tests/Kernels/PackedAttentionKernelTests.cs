@@ -6,7 +6,8 @@ namespace Alignment.Tests.Kernels;
 
 /// <summary>
 /// The packed causal attention kernel (q/k/v read from [B, T, 3C], output written to [B, T, C]) against the
-/// double-precision reference on the split layout [B, H, T, D].
+/// double-precision reference on the split layout [B, H, T, D], on every GEMM backend this machine runs: the scalar
+/// backend's GEMM path and the vector backends' panel path (<see cref="PackedAttentionPanels{TKernel}"/>).
 /// </summary>
 public sealed class PackedAttentionKernelTests
 {
@@ -19,45 +20,61 @@ public sealed class PackedAttentionKernelTests
         new(1, 2, 40, 40, 8, true, 0, null),
         new(2, 4, 64, 64, 64, true, 0, AttentionCase.LeftPadding(64, 5, 0)),
         new(1, 1, 70, 70, 5, true, 0, AttentionCase.LeftPadding(70, 33)),
+        new(1, 2, 13, 13, 16, true, 0, null),
+        new(2, 1, 128, 128, 64, true, 0, AttentionCase.LeftPadding(128, 40, 0)),
+        new(1, 1, 300, 300, 24, true, 0, AttentionCase.LeftPadding(300, 7)),
     ];
 
-    public static TheoryData<int> CaseIndices => new(Enumerable.Range(0, Cases.Length));
+    private static readonly GemmBackend[] Backends =
+        [.. new[] { GemmBackend.Scalar, GemmBackend.Vector256, GemmBackend.Vector512 }.Where(Gemm.IsSupported)];
 
-    [Theory]
-    [MemberData(nameof(CaseIndices))]
-    public void Forward_MatchesReference(int index)
+    // (case, backend as int: the enum is internal).
+    public static TheoryData<int, int> CasesAndBackends
     {
-        AttentionCase c = Cases[index];
-        var rng = new Random(index);
-        float[] q = TestData.Normal(rng, c.QueryElements), k = TestData.Normal(rng, c.KeyElements), v = TestData.Normal(rng, c.KeyElements);
-        var (output, att) = RunForward(c, AttentionLayouts.Pack(c, q, k, v));
-
-        var e = NaiveAttention.Forward(c, TestData.ToDouble(q), TestData.ToDouble(k), TestData.ToDouble(v));
-        Close(e.Output, AttentionLayouts.Split(c, output), ForwardTolerance, "output");
-        // Probabilities are defined for the causal triangle; columns past a query are 0 within its block.
-        for (int pair = 0; pair < c.B * c.H; pair++)
+        get
         {
-            for (int i = 0; i < c.Tq; i++)
+            var data = new TheoryData<int, int>();
+            foreach (var backend in Backends)
             {
-                int blockEnd = Math.Min(c.Tq, ((i / PackedAttentionKernels.QueryBlock) + 1) * PackedAttentionKernels.QueryBlock);
-                for (int j = 0; j < blockEnd; j++)
+                for (int i = 0; i < Cases.Length; i++)
                 {
-                    int at = (((pair * c.Tq) + i) * c.S) + j;
-                    Assert.True(Math.Abs(e.Att[at] - att[at]) <= ForwardTolerance * (1 + Math.Abs(e.Att[at])), $"att[{at}]: expected {e.Att[at]}, got {att[at]}");
+                    data.Add(i, (int)backend);
                 }
             }
+
+            return data;
         }
     }
 
     [Theory]
-    [MemberData(nameof(CaseIndices))]
-    public void Backward_MatchesReference_OverwritingAndAccumulating(int index)
+    [MemberData(nameof(CasesAndBackends))]
+    public void Forward_MatchesReference(int index, int backendValue)
     {
+        var backend = (GemmBackend)backendValue;
+        AttentionCase c = Cases[index];
+        var rng = new Random(index);
+        float[] q = TestData.Normal(rng, c.QueryElements), k = TestData.Normal(rng, c.KeyElements), v = TestData.Normal(rng, c.KeyElements);
+        var (output, att) = RunForward(c, AttentionLayouts.Pack(c, q, k, v), backend);
+
+        var e = NaiveAttention.Forward(c, TestData.ToDouble(q), TestData.ToDouble(k), TestData.ToDouble(v));
+        Close(e.Output, AttentionLayouts.Split(c, output), ForwardTolerance, "output");
+        // Every probability is written, 0 above the causal diagonal (the buffer starts as NaN).
+        for (int at = 0; at < att.Length; at++)
+        {
+            Assert.True(Math.Abs(e.Att[at] - att[at]) <= ForwardTolerance * (1 + Math.Abs(e.Att[at])), $"att[{at}]: expected {e.Att[at]}, got {att[at]}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CasesAndBackends))]
+    public void Backward_MatchesReference_OverwritingAndAccumulating(int index, int backendValue)
+    {
+        var backend = (GemmBackend)backendValue;
         AttentionCase c = Cases[index];
         var rng = new Random(index + 100);
         float[] q = TestData.Normal(rng, c.QueryElements), k = TestData.Normal(rng, c.KeyElements), v = TestData.Normal(rng, c.KeyElements);
         float[] qkv = AttentionLayouts.Pack(c, q, k, v);
-        var (_, att) = RunForward(c, qkv);
+        var (_, att) = RunForward(c, qkv, backend);
         float[] dOut = TestData.Normal(rng, c.QueryElements);
         var e = NaiveAttention.Backward(c, TestData.ToDouble(dOut), TestData.ToDouble(q), TestData.ToDouble(k), TestData.ToDouble(v));
         double[] expected = TestData.ToDouble(AttentionLayouts.Pack(c, TestData.ToFloat(e.Dq), TestData.ToFloat(e.Dk), TestData.ToFloat(e.Dv)));
@@ -65,12 +82,12 @@ public sealed class PackedAttentionKernelTests
 
         var written = new float[qkv.Length];
         Array.Fill(written, float.NaN);
-        PackedAttentionKernels.Backward(dOutPacked, qkv, att, written, c.B, c.H, c.Tq, c.D, c.Scale, accumulate: false);
+        PackedAttentionKernels.Backward(dOutPacked, qkv, att, written, c.B, c.H, c.Tq, c.D, c.Scale, accumulate: false, backend);
         Close(expected, written, BackwardTolerance, "dqkv (overwrite)");
 
         float[] prior = TestData.Normal(rng, qkv.Length);
         float[] added = (float[])prior.Clone();
-        PackedAttentionKernels.Backward(dOutPacked, qkv, att, added, c.B, c.H, c.Tq, c.D, c.Scale, accumulate: true);
+        PackedAttentionKernels.Backward(dOutPacked, qkv, att, added, c.B, c.H, c.Tq, c.D, c.Scale, accumulate: true, backend);
         Close(TestData.Add(prior, expected), added, BackwardTolerance, "dqkv (accumulate)");
     }
 
@@ -81,11 +98,12 @@ public sealed class PackedAttentionKernelTests
         Assert.Throws<ArgumentException>(() => PackedAttentionKernels.Forward(new float[3 * 2 * 4], default, new float[2 * 3], new float[4], 1, 1, 2, 4, 0.5f));
     }
 
-    private static (float[] Output, float[] Att) RunForward(AttentionCase c, float[] qkv)
+    private static (float[] Output, float[] Att) RunForward(AttentionCase c, float[] qkv, GemmBackend backend)
     {
         var output = new float[c.QueryElements];
         var att = new float[c.ScoreElements];
-        PackedAttentionKernels.Forward(qkv, c.Mask, output, att, c.B, c.H, c.Tq, c.D, c.Scale);
+        Array.Fill(att, float.NaN);
+        PackedAttentionKernels.Forward(qkv, c.Mask, output, att, c.B, c.H, c.Tq, c.D, c.Scale, backend);
         return (output, att);
     }
 }

@@ -60,8 +60,9 @@ public class RewardModelTests
         var rewards = model.Forward(ids, mask).ToArray();
 
         Assert.Equal([2, 5], values.Shape.ToArray());
-        Assert.Equal(values[0, 3], rewards[0]); // the EOS at index 3 is real; the one at index 4 is padding
-        Assert.Equal(values[1, 4], rewards[1]);
+        // The last-token path runs the last block at one position, so its sums may differ from the full pass's in rounding.
+        Assert.Equal(values[0, 3], rewards[0], 1e-6); // the EOS at index 3 is real; the one at index 4 is padding
+        Assert.Equal(values[1, 4], rewards[1], 1e-6);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ namespace Alignment.Benchmarks
     {
         public static readonly Dictionary<string, Action<TextWriter, string[]>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
         {
+            ["attention"] = AttentionBenchmark.Run,
             ["decode-stream"] = DecodeStreamBenchmark.Run,
             ["gemm"] = GemmBenchmark.Run,
             ["gemm-serve"] = GemmServe.Run,

@@ -23,9 +23,10 @@ internal static class PackedAttentionKernels
         int batch, int heads, int length, int headDim, float scale) =>
         Forward(qkv, keyMask, output, att, batch, heads, length, headDim, scale, Gemm.DefaultBackend);
 
-    // The same on a given backend (Gemm.IsSupported(backend) must hold).
+    // The same on a given backend (Gemm.IsSupported(backend) must hold); panels: the panel path (vector backends only)
+    // rather than the GEMM path.
     internal static void Forward(ReadOnlySpan<float> qkv, ReadOnlySpan<float> keyMask, Span<float> output, Span<float> att,
-        int batch, int heads, int length, int headDim, float scale, GemmBackend backend)
+        int batch, int heads, int length, int headDim, float scale, GemmBackend backend, bool panels = true)
     {
         var shape = Check(qkv, output, att, batch, heads, length, headDim);
         if (!keyMask.IsEmpty)
@@ -43,11 +44,11 @@ internal static class PackedAttentionKernels
         int chunks = KernelParallel.ChunkCount(shape.Pairs, 2 * shape.Work);
         if (chunks == 1)
         {
-            ForwardPairs(qkv, keyMask, output, att, shape, scale, backend, 0, shape.Pairs);
+            ForwardPairs(qkv, keyMask, output, att, shape, scale, backend, panels, 0, shape.Pairs);
         }
         else
         {
-            ForwardParallel(qkv, keyMask, output, att, shape, scale, backend, chunks);
+            ForwardParallel(qkv, keyMask, output, att, shape, scale, backend, panels, chunks);
         }
     }
 
@@ -57,9 +58,9 @@ internal static class PackedAttentionKernels
         int batch, int heads, int length, int headDim, float scale, bool accumulate) =>
         Backward(dOutput, qkv, att, dQkv, batch, heads, length, headDim, scale, accumulate, Gemm.DefaultBackend);
 
-    // The same on a given backend (Gemm.IsSupported(backend) must hold).
+    // The same on a given backend (Gemm.IsSupported(backend) must hold); panels as for Forward.
     internal static void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,
-        int batch, int heads, int length, int headDim, float scale, bool accumulate, GemmBackend backend)
+        int batch, int heads, int length, int headDim, float scale, bool accumulate, GemmBackend backend, bool panels = true)
     {
         var shape = Check(qkv, dOutput, att, batch, heads, length, headDim);
         KernelGuard.Length(dQkv.Length, qkv.Length, nameof(dQkv));
@@ -76,11 +77,11 @@ internal static class PackedAttentionKernels
         int chunks = KernelParallel.ChunkCount(shape.Pairs, 4 * shape.Work);
         if (chunks == 1)
         {
-            BackwardPairs(dOutput, qkv, att, dQkv, shape, scale, accumulate, backend, 0, shape.Pairs);
+            BackwardPairs(dOutput, qkv, att, dQkv, shape, scale, accumulate, backend, panels, 0, shape.Pairs);
         }
         else
         {
-            BackwardParallel(dOutput, qkv, att, dQkv, shape, scale, accumulate, backend, chunks);
+            BackwardParallel(dOutput, qkv, att, dQkv, shape, scale, accumulate, backend, panels, chunks);
         }
     }
 
@@ -94,9 +95,9 @@ internal static class PackedAttentionKernels
     }
 
     private static void ForwardPairs(ReadOnlySpan<float> qkv, ReadOnlySpan<float> keyMask, Span<float> output, Span<float> att,
-        AttentionShape shape, float scale, GemmBackend backend, int start, int end)
+        AttentionShape shape, float scale, GemmBackend backend, bool panels, int start, int end)
     {
-        switch (backend)
+        switch (panels ? backend : GemmBackend.Scalar)
         {
             case GemmBackend.Vector256:
                 PackedAttentionPanels<GemmKernel6x16>.ForwardPairs(qkv, keyMask, output, att, shape, scale, start, end);
@@ -167,9 +168,9 @@ internal static class PackedAttentionKernels
     }
 
     private static void BackwardPairs(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,
-        AttentionShape shape, float scale, bool accumulate, GemmBackend backend, int start, int end)
+        AttentionShape shape, float scale, bool accumulate, GemmBackend backend, bool panels, int start, int end)
     {
-        switch (backend)
+        switch (panels ? backend : GemmBackend.Scalar)
         {
             case GemmBackend.Vector256:
                 PackedAttentionPanels<GemmKernel6x16>.BackwardPairs(dOutput, qkv, att, dQkv, shape, scale, accumulate, start, end);
@@ -250,7 +251,7 @@ internal static class PackedAttentionKernels
     }
 
     private static unsafe void ForwardParallel(ReadOnlySpan<float> qkv, ReadOnlySpan<float> keyMask, Span<float> output, Span<float> att,
-        AttentionShape shape, float scale, GemmBackend backend, int chunks)
+        AttentionShape shape, float scale, GemmBackend backend, bool panels, int chunks)
     {
         fixed (float* pq = qkv, pm = keyMask, po = output, pa = att)
         {
@@ -258,12 +259,12 @@ internal static class PackedAttentionKernels
             var bm = new PinnedBuffer<float>(pm, keyMask.Length);
             var bo = new PinnedBuffer<float>(po, output.Length);
             var ba = new PinnedBuffer<float>(pa, att.Length);
-            KernelParallel.For(shape.Pairs, chunks, (s, e) => ForwardPairs(bq.ReadOnlySpan, bm.ReadOnlySpan, bo.Span, ba.Span, shape, scale, backend, s, e));
+            KernelParallel.For(shape.Pairs, chunks, (s, e) => ForwardPairs(bq.ReadOnlySpan, bm.ReadOnlySpan, bo.Span, ba.Span, shape, scale, backend, panels, s, e));
         }
     }
 
     private static unsafe void BackwardParallel(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, Span<float> dQkv,
-        AttentionShape shape, float scale, bool accumulate, GemmBackend backend, int chunks)
+        AttentionShape shape, float scale, bool accumulate, GemmBackend backend, bool panels, int chunks)
     {
         fixed (float* pdo = dOutput, pq = qkv, pa = att, pdq = dQkv)
         {
@@ -271,7 +272,7 @@ internal static class PackedAttentionKernels
             var bq = new PinnedBuffer<float>(pq, qkv.Length);
             var ba = new PinnedBuffer<float>(pa, att.Length);
             var bdq = new PinnedBuffer<float>(pdq, dQkv.Length);
-            KernelParallel.For(shape.Pairs, chunks, (s, e) => BackwardPairs(bdo.ReadOnlySpan, bq.ReadOnlySpan, ba.ReadOnlySpan, bdq.Span, shape, scale, accumulate, backend, s, e));
+            KernelParallel.For(shape.Pairs, chunks, (s, e) => BackwardPairs(bdo.ReadOnlySpan, bq.ReadOnlySpan, ba.ReadOnlySpan, bdq.Span, shape, scale, accumulate, backend, panels, s, e));
         }
     }
 }

@@ -98,12 +98,26 @@ public sealed class PackedAttentionKernelTests
         Assert.Throws<ArgumentException>(() => PackedAttentionKernels.Forward(new float[3 * 2 * 4], default, new float[2 * 3], new float[4], 1, 1, 2, 4, 0.5f));
     }
 
-    private static (float[] Output, float[] Att) RunForward(AttentionCase c, float[] qkv, GemmBackend backend)
+    [Fact]
+    public void Forward_PanelPath_EqualsTheGemmPathOnTheSameKernel_BitForBit()
+    {
+        // Both sum each score over the head dimension and each output over the keys in order, from zero, with the
+        // same micro-kernel (T = 128 > 16 rows, so the GEMM path's products are packed ones too).
+        AttentionCase c = Cases[^2];
+        var rng = new Random(7);
+        float[] qkv = AttentionLayouts.Pack(c, TestData.Normal(rng, c.QueryElements), TestData.Normal(rng, c.KeyElements), TestData.Normal(rng, c.KeyElements));
+        var gemm = RunForward(c, qkv, GemmBackend.Vector256, panels: false);
+        var panels = RunForward(c, qkv, GemmBackend.Vector256, panels: true);
+        Assert.Equal(gemm.Att, panels.Att);
+        Assert.Equal(gemm.Output, panels.Output);
+    }
+
+    private static (float[] Output, float[] Att) RunForward(AttentionCase c, float[] qkv, GemmBackend backend, bool panels = true)
     {
         var output = new float[c.QueryElements];
         var att = new float[c.ScoreElements];
         Array.Fill(att, float.NaN);
-        PackedAttentionKernels.Forward(qkv, c.Mask, output, att, c.B, c.H, c.Tq, c.D, c.Scale, backend);
+        PackedAttentionKernels.Forward(qkv, c.Mask, output, att, c.B, c.H, c.Tq, c.D, c.Scale, backend, panels);
         return (output, att);
     }
 }

@@ -272,14 +272,6 @@ internal static unsafe class PackedAttentionPanels<TKernel>
         }
 
         TKernel.Run(kc, a, b, tile, TKernel.NR, false);
-        for (int r = 0; r < rows; r++)
-        {
-            float* t = tile + (r * TKernel.NR);
-            float* cr = c + (r * ldc);
-            for (int j = 0; j < cols; j++)
-            {
-                cr[j] = accumulate ? cr[j] + t[j] : t[j];
-            }
-        }
+        GemmBlocked<TKernel>.MergeTile(tile, TKernel.NR, rows, cols, c, ldc, accumulate, null);
     }
 }

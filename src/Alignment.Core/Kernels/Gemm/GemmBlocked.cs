@@ -148,7 +148,7 @@ internal static unsafe class GemmBlocked<TKernel>
 
     // C tile = tile (+ C when accumulating, + bias when one is given).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate, float* bias)
+    internal static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate, float* bias)
     {
         for (int r = 0; r < rows; r++)
         {
